@@ -1,0 +1,91 @@
+//! `newsarc convert`: articles into rendition files.
+
+use super::{Outcome, ReadArgs, inputs, print_warnings};
+use anyhow::{Context, bail};
+use clap::Args;
+use newsarc::convert::{Naming, render, write_atomically};
+use newsarc::load::{Input, load};
+use newsarc::write::WRITERS;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Convert articles into renditions: one file per article and rendition
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  newsarc convert story.txt -o out/          # out/story.ninjs.json, out/story.metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/")]
+pub struct ConvertArgs {
+    /// Article files; `-` reads standard input
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Renditions to write, comma-separated
+    #[arg(long, value_delimiter = ',', default_value = "ninjs,metadata", value_parser = rendition_names())]
+    to: Vec<String>,
+    /// Output folder (created if missing); `-` writes the one rendition to standard output
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    output: PathBuf,
+    /// Print no warnings
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+fn rendition_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(WRITERS.iter().map(|w| w.name))
+}
+
+pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
+    let options = args.read.load_options()?;
+    let to: Vec<&str> = args.to.iter().map(String::as_str).collect();
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout && (to.len() != 1 || args.inputs.len() != 1) {
+        bail!("`-o -` writes one rendition of one input to standard output; give one input and one --to");
+    }
+    if args.read.id.is_some() && args.inputs.len() > 1 {
+        bail!("--id names one article; give one input, or use sidecar files for ids");
+    }
+    if !to_stdout {
+        std::fs::create_dir_all(&args.output).with_context(|| format!("cannot create output folder {}", args.output.display()))?;
+    }
+
+    let mut bad = 0usize;
+    let mut ids: HashMap<String, String> = HashMap::new();
+    for input in inputs(&args.inputs) {
+        let name = input.to_string();
+        let article = match load(&input, &options) {
+            Ok(article) => article,
+            Err(err) => {
+                eprintln!("newsarc: error: {err}");
+                bad += 1;
+                continue;
+            }
+        };
+        if !args.quiet {
+            print_warnings(&name, &article);
+        }
+        if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
+            eprintln!("newsarc: error: {name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)", article.id);
+            bad += 1;
+            continue;
+        }
+        let renditions = render(&article, &to, Naming::ById).with_context(|| format!("{name}: cannot render"))?;
+        for rendition in renditions {
+            if to_stdout {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&rendition.bytes)?;
+                out.flush()?;
+            } else {
+                let path = args.output.join(&rendition.file);
+                write_atomically(&path, &rendition.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+        if matches!(input, Input::Stdin) && !to_stdout && !args.quiet {
+            eprintln!("newsarc: {name}: written as id `{}`", article.id);
+        }
+    }
+    if bad > 0 {
+        eprintln!("newsarc: {bad} of {} inputs could not be converted", args.inputs.len());
+        return Ok(Outcome::SomeInputsBad);
+    }
+    Ok(Outcome::Done)
+}

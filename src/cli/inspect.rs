@@ -1,0 +1,38 @@
+//! `newsarc inspect`: what the reader understood, as JSON.
+
+use super::{Outcome, ReadArgs};
+use clap::Args;
+use newsarc::load::{Input, load};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Show what the reader understood of an article, as JSON (the document model)
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  newsarc inspect story.txt\n  newsarc inspect story.txt | jq .dateline")]
+pub struct InspectArgs {
+    /// Article file; `-` reads standard input
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+pub fn run(args: InspectArgs) -> anyhow::Result<Outcome> {
+    let options = args.read.load_options()?;
+    let input = Input::from_arg(&args.input);
+    match load(&input, &options) {
+        Ok(article) => {
+            // Serialized first, so a closed pipe shows up as an I/O error, not a JSON one.
+            let mut json = serde_json::to_vec_pretty(&article)?;
+            json.push(b'\n');
+            let mut out = std::io::stdout().lock();
+            out.write_all(&json)?;
+            out.flush()?;
+            Ok(Outcome::Done)
+        }
+        Err(err) => {
+            eprintln!("newsarc: error: {err}");
+            Ok(Outcome::SomeInputsBad)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! newsarc: news article text files into standard renditions, with checksums.
+//!
+//! Data goes one way: bytes are decoded and read ([`read`]) into one [`model::Article`], which
+//! writers ([`write`]) turn into renditions: IPTC ninjs JSON and the project's own metadata record
+//! (`metadata.json`). [`load`] reads an article from disk or standard input with its sidecar
+//! metadata and applies the caller's options; [`convert`] runs the writers and puts files on disk
+//! without ever leaving one half-written.
+//!
+//! The library knows nothing of the command line; `src/main.rs` and `src/cli/` are a thin layer
+//! over it.
+
+pub mod convert;
+pub mod load;
+pub mod model;
+pub mod read;
+pub mod schemas;
+pub mod write;
+
+/// This version of newsarc, as written into renditions and records.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,114 @@
+//! Loading an article: bytes from a file or standard input, the reader for its format, its
+//! sidecar metadata, the caller's overrides, and the timestamp formats require.
+//!
+//! Precedence: options over the sidecar over what the reader found. The version timestamp comes
+//! from, in order: an option or the sidecar, `SOURCE_DATE_EPOCH` (passed in by the caller), the
+//! file's modification time.
+
+use crate::model::{Article, LanguageOrigin, Overrides, Timestamp};
+use crate::read::{self, ReadError, ReadOptions, Reader};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where an article comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    /// `-` is standard input.
+    pub fn from_arg(arg: &Path) -> Input {
+        if arg.as_os_str() == "-" { Input::Stdin } else { Input::Path(arg.to_path_buf()) }
+    }
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Path(p) => write!(f, "{}", p.display()),
+            Input::Stdin => f.write_str("<stdin>"),
+        }
+    }
+}
+
+/// How to load articles.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub read: ReadOptions,
+    /// Reader by name; by default chosen from the file name.
+    pub format: Option<&'static str>,
+    /// Values given as options; they win over the sidecar and the reader.
+    pub overrides: Overrides,
+    /// Do not look for `<stem>.meta.json` beside the input.
+    pub no_sidecar: bool,
+    /// `SOURCE_DATE_EPOCH`, if the caller has one.
+    pub source_date_epoch: Option<Timestamp>,
+}
+
+/// Why an article could not be loaded; names the input.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{input}: {source}")]
+    Read { input: String, source: ReadError },
+    #[error("{input}: {source}")]
+    Io { input: String, source: std::io::Error },
+    #[error("{input}: unknown input format `{format}`")]
+    UnknownFormat { input: String, format: String },
+}
+
+/// Loads one article.
+pub fn load(input: &Input, options: &LoadOptions) -> Result<Article, LoadError> {
+    let name = input.to_string();
+    let io = |source| LoadError::Io { input: name.clone(), source };
+    let (bytes, file_name, mtime) = match input {
+        Input::Stdin => (read_capped(std::io::stdin().lock(), options.read.max_input_size).map_err(io)?, None, None),
+        Input::Path(path) => {
+            let file = std::fs::File::open(path).map_err(io)?;
+            let mtime = file.metadata().and_then(|m| m.modified()).ok();
+            let bytes = read_capped(file, options.read.max_input_size).map_err(io)?;
+            (bytes, path.file_name().map(|n| n.to_string_lossy().into_owned()), mtime)
+        }
+    };
+    let reader: &Reader = match options.format {
+        Some(format) => read::reader(format)
+            .ok_or_else(|| LoadError::UnknownFormat { input: name.clone(), format: format.to_string() })?,
+        None => read::reader_for_name(file_name.as_deref().unwrap_or("")),
+    };
+    let read_options = ReadOptions { source_name: file_name, ..options.read.clone() };
+    let mut article = (reader.read)(&bytes, &read_options).map_err(|source| LoadError::Read { input: name.clone(), source })?;
+
+    if let (Input::Path(path), false) = (input, options.no_sidecar) {
+        if let Some(sidecar) = sidecar_path(path).filter(|p| p.is_file()) {
+            let sidecar_name = sidecar.display().to_string();
+            let bytes = std::fs::read(&sidecar).map_err(|source| LoadError::Io { input: sidecar_name.clone(), source })?;
+            let overrides = read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
+            article.apply(&overrides, LanguageOrigin::Sidecar);
+        }
+    }
+    article.apply(&options.overrides, LanguageOrigin::Option);
+    if article.version_created.is_none() {
+        article.version_created = options.source_date_epoch.or_else(|| {
+            let seconds = mtime?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+            Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)
+        });
+    }
+    Ok(article)
+}
+
+/// `story.txt` -> `story.meta.json` in the same folder.
+pub fn sidecar_path(path: &Path) -> Option<PathBuf> {
+    let stem = path.file_stem()?;
+    let mut name = stem.to_os_string();
+    name.push(".meta.json");
+    Some(path.with_file_name(name))
+}
+
+/// Reads at most `limit + 1` bytes, so an oversized input is refused without being held whole.
+fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}

@@ -1,0 +1,25 @@
+//! The `newsarc` binary: parse flags, run the subcommand, map the outcome to an exit code.
+//! 0: done; 1: some input was bad (the rest was done); 2: usage or operational error.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(cli::Outcome::Done) => ExitCode::SUCCESS,
+        Ok(cli::Outcome::SomeInputsBad) => ExitCode::from(1),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("newsarc: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A reader that stopped reading our output (`newsarc inspect x | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+}

@@ -1,0 +1,107 @@
+//! The article and the source file it was read from.
+
+use super::{Block, Dateline, Direction, LanguageOrigin, Overrides, PartialDate, Timestamp, Warning};
+use serde::{Deserialize, Serialize};
+
+/// One news article: everything a reader learned, ready for any writer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    /// Safe, stable name (`[A-Za-z0-9._-]`), used for file names in packages.
+    pub id: String,
+    /// Stable URN shared by every rendition (NewsML-G2 guid, EPUB identifier, ninjs uri).
+    pub uri: String,
+    /// Plain text, no markup.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub headline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub byline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub dateline: Option<Dateline>,
+    /// Publication date as far as it is known: the dateline's month and day, completed by a
+    /// supplied year; never guessed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date: Option<PartialDate>,
+    /// When this version was made (formats that require a timestamp use it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version_created: Option<Timestamp>,
+    /// BCP 47 tag; `und` when not known.
+    pub language: String,
+    pub language_origin: LanguageOrigin,
+    pub direction: Direction,
+    pub body: Vec<Block>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub publisher: Option<String>,
+    /// Words in the body, by Unicode word boundaries (so text without spaces counts too).
+    pub word_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source: Option<SourceFile>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The file an article was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// File name without folders; absent for standard input.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    pub size: u64,
+    /// SHA-256 of the bytes as read, lower-case hex.
+    pub sha256: String,
+    /// Whether the bytes began with a UTF-8 byte order mark.
+    pub bom: bool,
+    pub line_endings: LineEndings,
+}
+
+/// Line-ending style of a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineEndings {
+    /// A single line.
+    None,
+    Lf,
+    Crlf,
+    Cr,
+    Mixed,
+}
+
+impl Article {
+    /// Applies supplied metadata; every value present wins over what the reader found.
+    /// `origin` says where a language tag came from.
+    pub fn apply(&mut self, overrides: &Overrides, origin: LanguageOrigin) {
+        let o = overrides.clone();
+        if let Some(id) = o.id {
+            self.id = id;
+        }
+        if let Some(uri) = o.uri {
+            self.uri = uri;
+        }
+        if let Some(date) = o.date {
+            // A year completes the dateline's month and day; a date that disagrees replaces it.
+            let from_dateline = self.dateline.as_ref().and_then(|d| d.date);
+            self.date = Some(from_dateline.and_then(|d| d.combine(&date)).unwrap_or(date));
+        }
+        if let Some(t) = o.created {
+            self.version_created = Some(t);
+        }
+        if let Some(lang) = o.language {
+            self.direction = Direction::of_language(&lang);
+            self.language = lang;
+            self.language_origin = origin;
+            self.warnings.retain(|w| w.code != super::WarningCode::LanguageUncertain);
+        }
+        if o.headline.is_some() {
+            self.headline = o.headline;
+        }
+        if o.byline.is_some() {
+            self.byline = o.byline;
+        }
+        if o.publisher.is_some() {
+            self.publisher = o.publisher;
+        }
+        if o.source_url.is_some() {
+            self.source_url = o.source_url;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Warnings a reader raises about an input it could still read.
+//!
+//! Codes are stable: a code never changes meaning. They are listed in `docs/codes.md`.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Stable warning codes of the readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WarningCode {
+    /// A character XML 1.0 forbids was replaced by U+FFFD.
+    #[serde(rename = "NA-READ-001")]
+    IllegalXmlCharacter,
+    /// Invalid UTF-8 was replaced by U+FFFD (lossy decoding was requested).
+    #[serde(rename = "NA-READ-002")]
+    InvalidUtf8Replaced,
+    /// Raw HTML in the text was kept as literal text.
+    #[serde(rename = "NA-READ-003")]
+    RawHtmlAsText,
+    /// No headline was found.
+    #[serde(rename = "NA-READ-004")]
+    NoHeadline,
+    /// The article has no body text.
+    #[serde(rename = "NA-READ-005")]
+    NoBody,
+    /// Quotes, lists or emphasis nested deeper than the model holds were flattened.
+    #[serde(rename = "NA-READ-006")]
+    NestingFlattened,
+    /// The language could not be detected reliably; it is `und` unless supplied.
+    #[serde(rename = "NA-READ-007")]
+    LanguageUncertain,
+    /// The file mixes line-ending styles (LF, CRLF, CR).
+    #[serde(rename = "NA-READ-008")]
+    MixedLineEndings,
+    /// The headline was read from a level-2 setext heading (a line of text above `---`).
+    #[serde(rename = "NA-READ-009")]
+    SetextHeadline,
+}
+
+impl WarningCode {
+    /// The stable code, such as `NA-READ-001`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::IllegalXmlCharacter => "NA-READ-001",
+            WarningCode::InvalidUtf8Replaced => "NA-READ-002",
+            WarningCode::RawHtmlAsText => "NA-READ-003",
+            WarningCode::NoHeadline => "NA-READ-004",
+            WarningCode::NoBody => "NA-READ-005",
+            WarningCode::NestingFlattened => "NA-READ-006",
+            WarningCode::LanguageUncertain => "NA-READ-007",
+            WarningCode::MixedLineEndings => "NA-READ-008",
+            WarningCode::SetextHeadline => "NA-READ-009",
+        }
+    }
+}
+
+impl fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A warning with the place it concerns (1-based line and column, in characters), when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub code: WarningCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub column: Option<u32>,
+}
+
+impl Warning {
+    pub fn new(code: WarningCode, message: impl Into<String>) -> Warning {
+        Warning { code, message: message.into(), line: None, column: None }
+    }
+
+    pub fn at(mut self, line: u32, column: u32) -> Warning {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{}: {} {}", l, c, self.code, self.message),
+            (Some(l), None) => write!(f, "{}: {} {}", l, self.code, self.message),
+            _ => write!(f, "{} {}", self.code, self.message),
+        }
+    }
+}

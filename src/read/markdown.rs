@@ -1,0 +1,471 @@
+//! CommonMark (with GFM tables) into model blocks, using pulldown-cmark's event stream.
+//!
+//! The conversion keeps an explicit stack of open containers, never recursion, so deeply nested
+//! input cannot exhaust the stack; containers deeper than [`MAX_NESTING`] are flattened into
+//! their parent. Raw HTML is kept as literal text. Top-level blocks come with their byte range in
+//! the source, so the article reader can look at how a block was written (`---` versus `##`).
+
+use crate::model::{Alignment, Block, Inline, ListItem, MAX_NESTING};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// A top-level block and where it was in the source text.
+#[derive(Debug, Clone)]
+pub struct TopBlock {
+    pub block: Block,
+    pub range: Range<usize>,
+}
+
+/// What the conversion met that the article reader may want to warn about.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Byte offsets of raw HTML kept as text.
+    pub raw_html: Vec<usize>,
+    /// Byte offsets of containers flattened for being nested too deep.
+    pub flattened: Vec<usize>,
+}
+
+enum Frame {
+    Root(Vec<TopBlock>),
+    Quote(Vec<Block>),
+    List { ordered: bool, start: Option<u64>, items: Vec<ListItem> },
+    Item(Vec<Block>),
+    /// `implicit`: opened for inline content outside any paragraph (tight list items, flattened
+    /// containers); closed by whatever closes its parent.
+    Paragraph { content: Vec<Inline>, implicit: bool },
+    Heading { level: u8, content: Vec<Inline> },
+    Code { language: Option<String>, text: String },
+    Html(String),
+    Table { alignments: Vec<Alignment>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>> },
+    Cell(Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link { url: String, title: Option<String>, content: Vec<Inline> },
+    Image { src: String, title: Option<String>, alt: String },
+    /// A container not opened (too deep, or a kind the model has no place for); its content
+    /// goes to the frame below.
+    Skipped,
+}
+
+impl Frame {
+    fn is_block_container(&self) -> bool {
+        matches!(self, Frame::Root(_) | Frame::Quote(_) | Frame::Item(_))
+    }
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    block_depth: usize,
+    inline_depth: usize,
+    top_start: usize,
+    notes: Notes,
+}
+
+/// Parses `text` (LF line endings) into top-level blocks.
+pub fn parse(text: &str) -> (Vec<TopBlock>, Notes) {
+    let mut b = Builder {
+        stack: vec![Frame::Root(Vec::new())],
+        block_depth: 0,
+        inline_depth: 0,
+        top_start: 0,
+        notes: Notes::default(),
+    };
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        b.event(event, range);
+    }
+    b.close_implicit(text.len());
+    match b.stack.pop() {
+        Some(Frame::Root(blocks)) if b.stack.is_empty() => (blocks, b.notes),
+        _ => unreachable!("every container opened by the parser is closed by it"),
+    }
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.stack.len() == 1 {
+            self.top_start = range.start;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(t) => self.text(&t),
+            Event::Code(t) => self.push_inline(Inline::Code { text: t.into_string() }),
+            Event::Html(t) => {
+                if let Some(Frame::Html(s)) = self.stack.last_mut() {
+                    s.push_str(&t);
+                } else {
+                    self.notes.raw_html.push(range.start);
+                    self.text(&t);
+                }
+            }
+            Event::InlineHtml(t) => {
+                self.notes.raw_html.push(range.start);
+                self.text(&t);
+            }
+            Event::SoftBreak => self.push_inline(Inline::SoftBreak),
+            Event::HardBreak => self.push_inline(Inline::LineBreak),
+            Event::Rule => {
+                self.close_implicit(range.start);
+                self.push_block(Block::Rule, range.end);
+            }
+            // Not enabled in the parser options; kept as text should that ever change.
+            Event::InlineMath(t) | Event::DisplayMath(t) | Event::FootnoteReference(t) => self.text(&t),
+            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        let frame = match tag {
+            Tag::Paragraph => {
+                self.close_implicit(range.start);
+                Frame::Paragraph { content: Vec::new(), implicit: false }
+            }
+            Tag::Heading { level, .. } => {
+                self.close_implicit(range.start);
+                Frame::Heading { level: level as u8, content: Vec::new() }
+            }
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item if self.block_depth >= MAX_NESTING => {
+                self.close_implicit(range.start);
+                self.notes.flattened.push(range.start);
+                Frame::Skipped
+            }
+            Tag::BlockQuote(_) => {
+                self.close_implicit(range.start);
+                self.block_depth += 1;
+                Frame::Quote(Vec::new())
+            }
+            Tag::List(start) => {
+                self.close_implicit(range.start);
+                self.block_depth += 1;
+                Frame::List { ordered: start.is_some(), start, items: Vec::new() }
+            }
+            Tag::Item => {
+                self.block_depth += 1;
+                Frame::Item(Vec::new())
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_implicit(range.start);
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                Frame::Code { language, text: String::new() }
+            }
+            Tag::HtmlBlock => {
+                self.close_implicit(range.start);
+                self.notes.raw_html.push(range.start);
+                Frame::Html(String::new())
+            }
+            Tag::Table(aligns) => {
+                self.close_implicit(range.start);
+                let alignments = aligns.iter().map(|a| match a {
+                    pulldown_cmark::Alignment::None => Alignment::None,
+                    pulldown_cmark::Alignment::Left => Alignment::Left,
+                    pulldown_cmark::Alignment::Center => Alignment::Center,
+                    pulldown_cmark::Alignment::Right => Alignment::Right,
+                });
+                Frame::Table { alignments: alignments.collect(), header: Vec::new(), rows: Vec::new(), row: Vec::new() }
+            }
+            Tag::TableHead | Tag::TableRow => Frame::Skipped,
+            Tag::TableCell => Frame::Cell(Vec::new()),
+            Tag::Emphasis | Tag::Strong | Tag::Link { .. } if self.inline_depth >= MAX_NESTING => {
+                self.notes.flattened.push(range.start);
+                Frame::Skipped
+            }
+            Tag::Emphasis => {
+                self.inline_depth += 1;
+                Frame::Emphasis(Vec::new())
+            }
+            Tag::Strong => {
+                self.inline_depth += 1;
+                Frame::Strong(Vec::new())
+            }
+            Tag::Link { dest_url, title, .. } => {
+                self.inline_depth += 1;
+                Frame::Link { url: dest_url.into_string(), title: non_empty(&title), content: Vec::new() }
+            }
+            Tag::Image { dest_url, title, .. } => {
+                Frame::Image { src: dest_url.into_string(), title: non_empty(&title), alt: String::new() }
+            }
+            // Not enabled in the parser options.
+            _ => Frame::Skipped,
+        };
+        self.stack.push(frame);
+    }
+
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        // A tight list item's text sits in an implicit paragraph; it ends with the item.
+        if !matches!(tag, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Image | TagEnd::TableCell) {
+            self.close_implicit(range.end);
+        }
+        let frame = self.stack.pop().expect("an End event follows its Start");
+        match frame {
+            Frame::Root(_) => unreachable!("the root is never closed by an event"),
+            Frame::Skipped => {
+                if matches!(tag, TagEnd::TableHead) {
+                    if let Some(Frame::Table { header, row, .. }) = self.stack.last_mut() {
+                        *header = std::mem::take(row);
+                    }
+                } else if matches!(tag, TagEnd::TableRow) {
+                    if let Some(Frame::Table { rows, row, .. }) = self.stack.last_mut() {
+                        rows.push(std::mem::take(row));
+                    }
+                }
+            }
+            Frame::Quote(blocks) => {
+                self.block_depth -= 1;
+                self.push_block(Block::Quote { blocks }, range.end);
+            }
+            Frame::List { ordered, start, items } => {
+                self.block_depth -= 1;
+                self.push_block(Block::List { ordered, start, items }, range.end);
+            }
+            Frame::Item(blocks) => {
+                self.block_depth -= 1;
+                match self.stack.last_mut() {
+                    Some(Frame::List { items, .. }) => items.push(ListItem { blocks }),
+                    _ => self.push_blocks(blocks, range.end), // its list was flattened
+                }
+            }
+            Frame::Paragraph { content, .. } => {
+                if !content.is_empty() {
+                    self.push_block(paragraph_or_image(content), range.end);
+                }
+            }
+            Frame::Heading { level, content } => self.push_block(Block::Heading { level, content }, range.end),
+            Frame::Code { language, text } => self.push_block(Block::Code { language, text }, range.end),
+            Frame::Html(html) => {
+                let content = lines_as_inlines(html.trim_end_matches('\n'));
+                if !content.is_empty() {
+                    self.push_block(Block::Paragraph { content }, range.end);
+                }
+            }
+            Frame::Table { alignments, header, rows, .. } => {
+                self.push_block(Block::Table { alignments, header, rows }, range.end)
+            }
+            Frame::Cell(content) => {
+                // Cells sit in a (skipped) head or row frame above their table.
+                if let Some(Frame::Table { row, .. }) = self.stack.iter_mut().rev().find(|f| matches!(f, Frame::Table { .. })) {
+                    row.push(content);
+                }
+            }
+            Frame::Emphasis(content) => {
+                self.inline_depth -= 1;
+                self.push_inline(Inline::Emphasis { content });
+            }
+            Frame::Strong(content) => {
+                self.inline_depth -= 1;
+                self.push_inline(Inline::Strong { content });
+            }
+            Frame::Link { url, title, content } => {
+                self.inline_depth -= 1;
+                self.push_inline(Inline::Link { url, title, content });
+            }
+            Frame::Image { src, title, alt } => self.push_inline(Inline::Image { src, alt, title }),
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        match self.stack.last_mut() {
+            Some(Frame::Code { text, .. } | Frame::Html(text)) => text.push_str(t),
+            Some(Frame::Image { alt, .. }) => alt.push_str(t),
+            _ => self.push_inline(Inline::text(t)),
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        if let Some(Frame::Image { alt, .. }) = self.stack.last_mut() {
+            // Markup inside an image's alt text: keep its text only.
+            alt.push_str(&crate::model::text::plain_text(std::slice::from_ref(&inline)));
+            return;
+        }
+        // Inline content directly in a block container (tight list items, flattened containers)
+        // gets a paragraph of its own.
+        let open = self.stack.iter().rev().find(|f| !matches!(f, Frame::Skipped));
+        if open.is_some_and(|f| f.is_block_container() || matches!(f, Frame::List { .. })) {
+            self.stack.push(Frame::Paragraph { content: Vec::new(), implicit: true });
+        }
+        let Some(target) = self.inline_target() else { return };
+        // Join adjacent text runs (the parser splits text at entities and escapes).
+        if let (Inline::Text { text: new }, Some(Inline::Text { text })) = (&inline, target.last_mut()) {
+            text.push_str(new);
+            return;
+        }
+        target.push(inline);
+    }
+
+    /// The innermost open inline list.
+    fn inline_target(&mut self) -> Option<&mut Vec<Inline>> {
+        self.stack.iter_mut().rev().find_map(|f| match f {
+            Frame::Paragraph { content, .. }
+            | Frame::Heading { content, .. }
+            | Frame::Cell(content)
+            | Frame::Emphasis(content)
+            | Frame::Strong(content)
+            | Frame::Link { content, .. } => Some(content),
+            _ => None,
+        })
+    }
+
+    /// Closes an implicit paragraph, if one is open; `end` is where the source has moved on to.
+    fn close_implicit(&mut self, end: usize) {
+        if let Some(Frame::Paragraph { implicit: true, .. }) = self.stack.last() {
+            if let Some(Frame::Paragraph { content, .. }) = self.stack.pop() {
+                if !content.is_empty() {
+                    self.push_block(paragraph_or_image(content), end);
+                }
+            }
+        }
+    }
+
+    fn push_blocks(&mut self, blocks: Vec<Block>, end: usize) {
+        for block in blocks {
+            self.push_block(block, end);
+        }
+    }
+
+    fn push_block(&mut self, block: Block, end: usize) {
+        for frame in self.stack.iter_mut().rev() {
+            match frame {
+                Frame::Root(blocks) => {
+                        blocks.push(TopBlock { block, range: self.top_start..end.max(self.top_start) });
+                    return;
+                }
+                Frame::Quote(blocks) | Frame::Item(blocks) => {
+                    blocks.push(block);
+                    return;
+                }
+                Frame::List { items, .. } => {
+                    // Content of a flattened item inside a list that is still open.
+                    items.push(ListItem { blocks: vec![block] });
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A paragraph that opens with an image becomes an image block, the rest of it the caption.
+fn paragraph_or_image(mut content: Vec<Inline>) -> Block {
+    if let Some(Inline::Image { .. }) = content.first() {
+        let rest_is_caption = content[1..].first().is_none_or(|i| matches!(i, Inline::SoftBreak | Inline::LineBreak));
+        if rest_is_caption {
+            let mut caption = content.split_off(1);
+            while matches!(caption.first(), Some(Inline::SoftBreak | Inline::LineBreak)) {
+                caption.remove(0);
+            }
+            if let Some(Inline::Image { src, alt, title }) = content.pop() {
+                return Block::Image { src, alt, title, caption };
+            }
+        }
+    }
+    Block::Paragraph { content }
+}
+
+fn lines_as_inlines(text: &str) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push(Inline::SoftBreak);
+        }
+        if !line.is_empty() {
+            out.push(Inline::text(line));
+        }
+    }
+    out
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str) -> Vec<Block> {
+        parse(text).0.into_iter().map(|t| t.block).collect()
+    }
+
+    #[test]
+    fn tight_list_items_get_paragraphs() {
+        let b = blocks("* one\n* two *em*\n");
+        let Block::List { ordered: false, items, .. } = &b[0] else { panic!("{b:?}") };
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[1].blocks,
+            vec![Block::Paragraph {
+                content: vec![Inline::text("two "), Inline::Emphasis { content: vec![Inline::text("em")] }]
+            }]
+        );
+    }
+
+    #[test]
+    fn image_with_caption_line() {
+        let b = blocks("![A dam](https://example.org/d.jpg)\nThe dam at dawn.\n");
+        assert_eq!(
+            b,
+            vec![Block::Image {
+                src: "https://example.org/d.jpg".into(),
+                alt: "A dam".into(),
+                title: None,
+                caption: vec![Inline::text("The dam at dawn.")]
+            }]
+        );
+    }
+
+    #[test]
+    fn raw_html_is_text() {
+        let (top, notes) = parse("<script>alert(1)</script>\n\nA<br>B &amp; C\n");
+        assert_eq!(top[0].block, Block::Paragraph { content: vec![Inline::text("<script>alert(1)</script>")] });
+        assert_eq!(top[1].block, Block::Paragraph { content: vec![Inline::text("A<br>B & C")] });
+        assert_eq!(notes.raw_html.len(), 2);
+    }
+
+    #[test]
+    fn deep_quotes_are_flattened_not_overflowed() {
+        let text = format!("{} deep\n", ">".repeat(20_000));
+        let (top, notes) = parse(&text);
+        let mut depth = 0;
+        let mut block = &top[0].block;
+        while let Block::Quote { blocks } = block {
+            depth += 1;
+            block = &blocks[0];
+        }
+        assert_eq!(depth, MAX_NESTING);
+        assert_eq!(block, &Block::Paragraph { content: vec![Inline::text("deep")] });
+        assert!(!notes.flattened.is_empty());
+    }
+
+    #[test]
+    fn deep_lists_keep_their_text() {
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&"  ".repeat(i));
+            text.push_str(&format!("- item {i}\n"));
+        }
+        let b = blocks(&text);
+        let mut words = 0;
+        crate::model::text::for_each_text(&b, &mut |t| words += usize::from(t.starts_with("item")));
+        assert_eq!(words, 200);
+    }
+
+    #[test]
+    fn tables_keep_header_and_rows() {
+        let b = blocks("| a | b |\n|:--|--:|\n| 1 | 2 |\n| 3 | 4 |\n");
+        let Block::Table { alignments, header, rows } = &b[0] else { panic!("{b:?}") };
+        assert_eq!(alignments, &vec![Alignment::Left, Alignment::Right]);
+        assert_eq!(header.len(), 2);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][1], vec![Inline::text("4")]);
+    }
+
+    #[test]
+    fn top_level_ranges_point_at_the_source() {
+        let text = "# Head\n\nSub\n---\n\ntext\n";
+        let top = parse(text).0;
+        assert_eq!(&text[top[0].range.clone()], "# Head\n");
+        assert!(text[top[1].range.clone()].starts_with("Sub\n---"));
+    }
+}

@@ -1,0 +1,261 @@
+//! The article text format (see FORMAT.md in the project's design notes): Markdown as scrapers
+//! leave it, with a headline at the top, a source URL and publisher at the bottom, and the body
+//! between, usually fenced by thematic breaks.
+//!
+//! The body is parsed as CommonMark first (`markdown`); the article parts are recognised on the
+//! blocks, never on blank-line counts. Every part may be missing.
+
+use super::markdown::{self, TopBlock};
+use super::{ReadError, ReadOptions, dateline, decode, language};
+use crate::model::text::{plain_text, word_count};
+use crate::model::{Article, Block, Inline, SourceFile, Warning, WarningCode, safe_id_from_name, uri_for_sha256};
+use sha2::{Digest, Sha256};
+
+/// Most footer blocks (URL, publisher, a stray line) after the closing break.
+const MAX_FOOTER_BLOCKS: usize = 3;
+/// Longest footer line and byline, in words.
+const MAX_SHORT_WORDS: usize = 12;
+
+/// Reads an article text file's bytes into an [`Article`].
+pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
+    let decoded = decode::decode(bytes, options.lossy, options.max_input_size)?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let (top, notes) = markdown::parse(&decoded.text);
+    let lines = LineIndex::new(&decoded.text);
+    let mut warnings = decoded.warnings;
+
+    if let Some(&first) = notes.raw_html.first() {
+        let (line, column) = lines.at(&decoded.text, first);
+        let more = notes.raw_html.len() - 1;
+        let message = match more {
+            0 => "raw HTML kept as text".to_string(),
+            n => format!("raw HTML kept as text (here and in {n} more places)"),
+        };
+        warnings.push(Warning::new(WarningCode::RawHtmlAsText, message).at(line, column));
+    }
+    if let Some(&first) = notes.flattened.first() {
+        let (line, column) = lines.at(&decoded.text, first);
+        warnings.push(
+            Warning::new(
+                WarningCode::NestingFlattened,
+                format!("quotes, lists or emphasis nested deeper than {} levels were flattened", crate::model::MAX_NESTING),
+            )
+            .at(line, column),
+        );
+    }
+
+    let parts = recognise(top, &decoded.text, &lines, &mut warnings);
+    let mut body = parts.body;
+    let byline = take_byline(&mut body);
+    let dateline = first_paragraph_text(&body).and_then(|t| dateline::parse(&t));
+
+    if parts.headline.is_none() {
+        warnings.push(Warning::new(WarningCode::NoHeadline, "no headline found (expected `# Headline` at the top)"));
+    }
+    if body.is_empty() {
+        warnings.push(Warning::new(WarningCode::NoBody, "the article has no body text"));
+    }
+
+    let mut sample = parts.headline.clone().unwrap_or_default();
+    crate::model::text::for_each_text(&body, &mut |t| {
+        if sample.len() < 16 * 1024 {
+            sample.push('\n');
+            sample.push_str(t);
+        }
+    });
+    let (language, language_origin, direction, language_warning) = language::detect(&sample);
+    warnings.extend(language_warning);
+
+    let id = options
+        .source_name
+        .as_deref()
+        .map(|n| n.rsplit_once('.').map_or(n, |(stem, _)| stem))
+        .and_then(safe_id_from_name)
+        .unwrap_or_else(|| format!("sha256-{}", &sha256[..16]));
+    Ok(Article {
+        id,
+        uri: uri_for_sha256(&sha256),
+        headline: parts.headline,
+        byline,
+        date: dateline.as_ref().and_then(|d| d.date),
+        dateline,
+        version_created: None,
+        language,
+        language_origin,
+        direction,
+        word_count: word_count(&body),
+        body,
+        source_url: parts.source_url,
+        publisher: parts.publisher,
+        source: Some(SourceFile {
+            name: options.source_name.clone(),
+            size: bytes.len() as u64,
+            sha256,
+            bom: decoded.bom,
+            line_endings: decoded.line_endings,
+        }),
+        warnings,
+    })
+}
+
+struct Parts {
+    headline: Option<String>,
+    body: Vec<Block>,
+    source_url: Option<String>,
+    publisher: Option<String>,
+}
+
+/// Splits the top-level blocks into headline, body and footer.
+fn recognise(top: Vec<TopBlock>, text: &str, lines: &LineIndex, warnings: &mut Vec<Warning>) -> Parts {
+    let mut blocks: Vec<TopBlock> = top;
+    let mut headline = None;
+    if let Some(first) = blocks.first() {
+        if let Block::Heading { level, content } = &first.block {
+            let source = &text[first.range.clone()];
+            let setext = !source.trim_start().starts_with('#');
+            if *level == 1 || (*level == 2 && setext) {
+                headline = Some(normalize_space(&plain_text(content))).filter(|h| !h.is_empty());
+                if *level == 2 {
+                    let (line, column) = lines.at(text, first.range.start);
+                    warnings.push(
+                        Warning::new(
+                            WarningCode::SetextHeadline,
+                            "headline read from a line of text above `---` (a level-2 setext heading); write `# Headline` to be explicit",
+                        )
+                        .at(line, column),
+                    );
+                }
+                blocks.remove(0);
+            }
+        }
+    }
+    if matches!(blocks.first().map(|b| &b.block), Some(Block::Rule)) {
+        blocks.remove(0);
+    }
+    let mut blocks: Vec<Block> = blocks.into_iter().map(|b| b.block).collect();
+
+    let (mut source_url, mut publisher) = (None, None);
+    let last_rule = blocks.iter().rposition(|b| matches!(b, Block::Rule));
+    let footer_after_rule = last_rule.filter(|&r| {
+        let after = &blocks[r + 1..];
+        after.len() <= MAX_FOOTER_BLOCKS && after.iter().all(|b| footer_url(b).is_some() || short_line(b).is_some())
+    });
+    if let Some(r) = footer_after_rule {
+        for block in blocks.split_off(r + 1) {
+            if let Some(url) = footer_url(&block) {
+                source_url.get_or_insert(url);
+            } else if let Some(name) = bold_only(&block).or_else(|| short_line(&block)) {
+                publisher.get_or_insert(name);
+            }
+        }
+        blocks.pop(); // the closing break
+    } else {
+        // No closing break: only unmistakable footer lines are taken from the end.
+        for _ in 0..2 {
+            match blocks.last() {
+                Some(b) if source_url.is_none() && footer_url(b).is_some() => source_url = blocks.pop().as_ref().and_then(footer_url),
+                Some(b) if publisher.is_none() && bold_only(b).is_some() => publisher = blocks.pop().as_ref().and_then(bold_only),
+                _ => break,
+            }
+        }
+        if matches!(blocks.last(), Some(Block::Rule)) && (source_url.is_some() || publisher.is_some()) {
+            blocks.pop();
+        }
+    }
+    Parts { headline, body: blocks, source_url, publisher }
+}
+
+/// A paragraph that is only a URL: `<url>`, `[url](url)` or bare `https://...`.
+fn footer_url(block: &Block) -> Option<String> {
+    let Block::Paragraph { content } = block else { return None };
+    let content: Vec<&Inline> = content.iter().filter(|i| !is_blank(i)).collect();
+    match content[..] {
+        [Inline::Link { url, content, .. }] if plain_text(content).trim() == url.as_str() && looks_like_url(url) => {
+            Some(url.clone())
+        }
+        [Inline::Text { text }] if looks_like_url(text.trim()) => Some(text.trim().to_string()),
+        _ => None,
+    }
+}
+
+fn looks_like_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://")) && s.len() > 8 && !s.contains(char::is_whitespace)
+}
+
+/// A paragraph that is only bold text: `**Publisher**`.
+fn bold_only(block: &Block) -> Option<String> {
+    let Block::Paragraph { content } = block else { return None };
+    let content: Vec<&Inline> = content.iter().filter(|i| !is_blank(i)).collect();
+    match content[..] {
+        [Inline::Strong { content }] => short_text(&plain_text(content)),
+        _ => None,
+    }
+}
+
+/// A one-line paragraph of a few words, as a publisher's name is.
+fn short_line(block: &Block) -> Option<String> {
+    let Block::Paragraph { content } = block else { return None };
+    if content.iter().any(|i| matches!(i, Inline::SoftBreak | Inline::LineBreak)) {
+        return None;
+    }
+    short_text(&plain_text(content))
+}
+
+fn short_text(text: &str) -> Option<String> {
+    let text = normalize_space(text);
+    (!text.is_empty() && text.split_whitespace().count() <= MAX_SHORT_WORDS).then_some(text)
+}
+
+fn is_blank(inline: &Inline) -> bool {
+    match inline {
+        Inline::Text { text } => text.trim().is_empty(),
+        Inline::SoftBreak | Inline::LineBreak => true,
+        _ => false,
+    }
+}
+
+/// Takes a byline paragraph (`By Jane Doe`, `**By JANE DOE, Wire**`) from the first two body
+/// paragraphs: before or after the dateline paragraph.
+fn take_byline(body: &mut Vec<Block>) -> Option<String> {
+    let index = body.iter().take(2).position(|b| byline_of(b).is_some())?;
+    let byline = byline_of(&body[index]);
+    body.remove(index);
+    byline
+}
+
+fn byline_of(block: &Block) -> Option<String> {
+    let text = short_line(block)?;
+    let rest = text.strip_prefix("By ").or_else(|| text.strip_prefix("BY ")).or_else(|| text.strip_prefix("by "))?;
+    let rest = rest.trim();
+    (!rest.is_empty()).then(|| rest.to_string())
+}
+
+fn first_paragraph_text(body: &[Block]) -> Option<String> {
+    match body.first()? {
+        Block::Paragraph { content } => Some(plain_text(content)),
+        _ => None,
+    }
+}
+
+fn normalize_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Byte offset to 1-based line and column (in characters).
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn at(&self, text: &str, offset: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = text[self.starts[line]..offset.min(text.len())].chars().count() + 1;
+        (line as u32 + 1, column as u32)
+    }
+}
