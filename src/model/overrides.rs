@@ -57,7 +57,7 @@ impl Overrides {
         }
         for (name, value) in [("headline", &self.headline), ("byline", &self.byline), ("publisher", &self.publisher)] {
             if let Some(v) = value {
-                if v.trim().is_empty() || v.chars().any(|c| c.is_control() && c != '\t') {
+                if v.trim().is_empty() || v.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}') {
                     return Err(format!("{name} must be non-empty text without control characters"));
                 }
             }

@@ -5,8 +5,9 @@
 //! their parent. Raw HTML is kept as literal text. Top-level blocks come with their byte range in
 //! the source, so the article reader can look at how a block was written (`---` versus `##`).
 
+use super::decode::is_illegal_in_xml;
 use crate::model::{Alignment, Block, Inline, ListItem, MAX_NESTING};
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// A top-level block and where it was in the source text.
@@ -23,6 +24,9 @@ pub struct Notes {
     pub raw_html: Vec<usize>,
     /// Byte offsets of containers flattened for being nested too deep.
     pub flattened: Vec<usize>,
+    /// Characters XML forbids that character references produced (`&#1;`), replaced by
+    /// U+FFFD: the character and the byte offset of the text it came from.
+    pub illegal_chars: Vec<(char, usize)>,
 }
 
 enum Frame {
@@ -71,6 +75,7 @@ pub fn parse(text: &str) -> (Vec<TopBlock>, Notes) {
         notes: Notes::default(),
     };
     for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        let event = scrub_event(event, range.start, &mut b.notes.illegal_chars);
         b.event(event, range);
     }
     b.close_implicit(text.len());
@@ -346,6 +351,32 @@ impl Builder {
     }
 }
 
+/// Replaces characters XML forbids in every string an event carries. The text was scrubbed
+/// before parsing, but character references (`&#1;`, `&#xFFFE;`) are decoded by the parser.
+fn scrub_event<'a>(event: Event<'a>, offset: usize, found: &mut Vec<(char, usize)>) -> Event<'a> {
+    let mut scrub = |s: CowStr<'a>| -> CowStr<'a> {
+        if !s.chars().any(is_illegal_in_xml) {
+            return s;
+        }
+        found.extend(s.chars().filter(|c| is_illegal_in_xml(*c)).map(|c| (c, offset)));
+        s.chars().map(|c| if is_illegal_in_xml(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
+    };
+    match event {
+        Event::Text(t) => Event::Text(scrub(t)),
+        Event::Code(t) => Event::Code(scrub(t)),
+        Event::Html(t) => Event::Html(scrub(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(scrub(t)),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: scrub(dest_url), title: scrub(title), id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: scrub(dest_url), title: scrub(title), id })
+        }
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(scrub(info)))),
+        other => other,
+    }
+}
+
 /// A paragraph that opens with an image becomes an image block, the rest of it the caption.
 fn paragraph_or_image(mut content: Vec<Inline>) -> Block {
     if let Some(Inline::Image { .. }) = content.first() {
@@ -386,6 +417,16 @@ mod tests {
 
     fn blocks(text: &str) -> Vec<Block> {
         parse(text).0.into_iter().map(|t| t.block).collect()
+    }
+
+    #[test]
+    fn character_references_cannot_smuggle_in_illegal_characters() {
+        let (top, notes) = parse("a &#1; b &#xFFFE; [x](/u&#11;v \"t&#12;\")\n");
+        let json = serde_json::to_string(&top[0].block).unwrap();
+        assert!(!json.contains("\\u0001") && !json.contains("\\u000b") && !json.contains("\\u000c"), "{json}");
+        assert!(!json.contains('\u{FFFE}'), "{json}");
+        let chars: Vec<char> = notes.illegal_chars.iter().map(|(c, _)| *c).collect();
+        assert_eq!(chars, vec!['\u{1}', '\u{FFFE}', '\u{B}', '\u{C}']);
     }
 
     #[test]

@@ -33,6 +33,16 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
         };
         warnings.push(Warning::new(WarningCode::RawHtmlAsText, message).at(line, column));
     }
+    for &(c, offset) in notes.illegal_chars.iter().take(20) {
+        let (line, column) = lines.at(&decoded.text, offset);
+        warnings.push(
+            Warning::new(
+                WarningCode::IllegalXmlCharacter,
+                format!("a character reference gives U+{:04X}, which XML does not allow; replaced by U+FFFD", c as u32),
+            )
+            .at(line, column),
+        );
+    }
     if let Some(&first) = notes.flattened.first() {
         let (line, column) = lines.at(&decoded.text, first);
         warnings.push(

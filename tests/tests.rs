@@ -1,0 +1,11 @@
+//! newsarc's integration tests: one binary, one module per area.
+
+mod util;
+
+mod cli;
+mod conformance;
+mod determinism;
+mod properties;
+mod read;
+mod regression;
+mod snapshots;

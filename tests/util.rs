@@ -1,0 +1,98 @@
+//! Helpers shared by the test modules: fixture paths, loading with a pinned clock, the CLI, and
+//! the external validators.
+
+use newsarc::load::{Input, LoadError, LoadOptions, load};
+use newsarc::model::{Article, Timestamp};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The folder of article fixtures.
+pub fn articles_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/articles")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    let path = articles_dir().join(name);
+    assert!(path.exists(), "no fixture {}", path.display());
+    path
+}
+
+/// Fixtures the reader must refuse, with a part of the error message each must give.
+pub const BAD_FIXTURES: &[(&str, &str)] = &[
+    ("binary-gzip.txt", "not text: gzip-compressed data at byte offset 0"),
+    ("binary-nul.txt", "not text: a NUL byte at byte offset 59"),
+    ("binary-png.txt", "not text: a PNG image at byte offset 0"),
+    ("empty.txt", "the file is empty (0 bytes)"),
+    ("whitespace-only.txt", "the file holds only white space"),
+    ("lone-bom.txt", "the file holds only a UTF-8 byte order mark"),
+    ("invalid-utf8-latin1.txt", "invalid UTF-8 at byte offset 16 (line 1, column 17: byte E9)"),
+    ("invalid-utf8-cp1252.txt", "invalid UTF-8 at byte offset 18 (line 1, column 19: byte 93)"),
+    ("invalid-utf8-truncated.txt", "invalid UTF-8 at byte offset 146 (line 5, column 102"),
+    ("sidecar-broken.txt", "sidecar-broken.meta.json: sidecar metadata: unknown field `titel`"),
+];
+
+/// Fixtures too large to snapshot whole; their own tests check them.
+pub const STRESS_FIXTURES: &[&str] =
+    &["long-line.txt", "many-paragraphs.txt", "nested-lists-deep.txt", "nested-quotes-deep.txt", "pathological-emphasis.txt"];
+
+/// Every `.txt` article fixture, sorted by name.
+pub fn all_fixtures() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(articles_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+pub fn file_name(path: &Path) -> &str {
+    path.file_name().unwrap().to_str().unwrap()
+}
+
+/// Fixtures that read, sorted by name.
+pub fn good_fixtures() -> Vec<PathBuf> {
+    all_fixtures().into_iter().filter(|p| !BAD_FIXTURES.iter().any(|(n, _)| *n == file_name(p))).collect()
+}
+
+/// Options with the clock pinned to the epoch, as `SOURCE_DATE_EPOCH=0` would.
+pub fn pinned_options() -> LoadOptions {
+    LoadOptions { source_date_epoch: Timestamp::from_unix_seconds(0), ..LoadOptions::default() }
+}
+
+pub fn try_load_path(path: &Path) -> Result<Article, LoadError> {
+    load(&Input::Path(path.to_path_buf()), &pinned_options())
+}
+
+/// Loads a fixture that must read.
+pub fn article(name: &str) -> Article {
+    try_load_path(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The newsarc binary with a pinned clock and no inherited SOURCE_DATE_EPOCH surprises.
+pub fn newsarc() -> Command {
+    let mut cmd: Command = assert_cmd::cargo::cargo_bin_cmd!("newsarc").into();
+    cmd.env("SOURCE_DATE_EPOCH", "0");
+    cmd
+}
+
+/// An external validator from `../shared/oracles`, if installed. Missing oracles fail the run
+/// in CI (`CI` set), so a check can never be skipped there; elsewhere they are skipped loudly.
+pub fn oracle(name: &str) -> Option<PathBuf> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/oracles").join(name);
+    let venv = std::env::var_os("ORACLES_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/newsarc-oracles"));
+    let installed = script.exists() && venv.join("bin/python").exists();
+    if !installed {
+        assert!(std::env::var_os("CI").is_none(), "oracle {name} is not installed (run ../shared/oracles/install.sh); CI must not skip it");
+        eprintln!("SKIPPED: oracle {name} is not installed; run ../shared/oracles/install.sh");
+        return None;
+    }
+    Some(script)
+}
+
+/// Characters XML 1.0 forbids.
+pub fn is_illegal_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
