@@ -5,7 +5,7 @@
 //! renames it into place, so a failure never leaves a half-written file.
 
 use crate::model::Article;
-use crate::write::{RenditionInfo, WriteContext, WriteError, Writer, WRITERS};
+use crate::write::{RenditionInfo, WRITERS, WriteContext, WriteError, Writer};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;

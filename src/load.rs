@@ -78,13 +78,16 @@ pub fn load(input: &Input, options: &LoadOptions) -> Result<Article, LoadError> 
         None => read::reader_for_name(file_name.as_deref().unwrap_or("")),
     };
     let read_options = ReadOptions { source_name: file_name, ..options.read.clone() };
-    let mut article = (reader.read)(&bytes, &read_options).map_err(|source| LoadError::Read { input: name.clone(), source })?;
+    let mut article =
+        (reader.read)(&bytes, &read_options).map_err(|source| LoadError::Read { input: name.clone(), source })?;
 
     if let (Input::Path(path), false) = (input, options.no_sidecar) {
         if let Some(sidecar) = sidecar_path(path).filter(|p| p.is_file()) {
             let sidecar_name = sidecar.display().to_string();
-            let bytes = std::fs::read(&sidecar).map_err(|source| LoadError::Io { input: sidecar_name.clone(), source })?;
-            let overrides = read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
+            let bytes =
+                std::fs::read(&sidecar).map_err(|source| LoadError::Io { input: sidecar_name.clone(), source })?;
+            let overrides =
+                read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
             article.apply(&overrides, LanguageOrigin::Sidecar);
         }
     }

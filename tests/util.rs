@@ -32,8 +32,13 @@ pub const BAD_FIXTURES: &[(&str, &str)] = &[
 ];
 
 /// Fixtures too large to snapshot whole; their own tests check them.
-pub const STRESS_FIXTURES: &[&str] =
-    &["long-line.txt", "many-paragraphs.txt", "nested-lists-deep.txt", "nested-quotes-deep.txt", "pathological-emphasis.txt"];
+pub const STRESS_FIXTURES: &[&str] = &[
+    "long-line.txt",
+    "many-paragraphs.txt",
+    "nested-lists-deep.txt",
+    "nested-quotes-deep.txt",
+    "pathological-emphasis.txt",
+];
 
 /// Every `.txt` article fixture, sorted by name.
 pub fn all_fixtures() -> Vec<PathBuf> {
@@ -71,7 +76,7 @@ pub fn article(name: &str) -> Article {
 
 /// The newsarc binary with a pinned clock and no inherited SOURCE_DATE_EPOCH surprises.
 pub fn newsarc() -> Command {
-    let mut cmd: Command = assert_cmd::cargo::cargo_bin_cmd!("newsarc").into();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsarc"));
     cmd.env("SOURCE_DATE_EPOCH", "0");
     cmd
 }
@@ -85,7 +90,10 @@ pub fn oracle(name: &str) -> Option<PathBuf> {
         .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/newsarc-oracles"));
     let installed = script.exists() && venv.join("bin/python").exists();
     if !installed {
-        assert!(std::env::var_os("CI").is_none(), "oracle {name} is not installed (run ../shared/oracles/install.sh); CI must not skip it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "oracle {name} is not installed (run ../shared/oracles/install.sh); CI must not skip it"
+        );
         eprintln!("SKIPPED: oracle {name} is not installed; run ../shared/oracles/install.sh");
         return None;
     }

@@ -6,7 +6,9 @@ use clap_complete::Shell;
 
 /// Print a shell completion script
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  newsarc completions bash > ~/.local/share/bash-completion/completions/newsarc\n  newsarc completions zsh > ~/.zfunc/_newsarc")]
+#[command(
+    after_help = "Examples:\n  newsarc completions bash > ~/.local/share/bash-completion/completions/newsarc\n  newsarc completions zsh > ~/.zfunc/_newsarc"
+)]
 pub struct CompletionsArgs {
     shell: Shell,
 }

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 /// Convert articles into renditions: one file per article and rendition
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  newsarc convert story.txt -o out/          # out/story.ninjs.json, out/story.metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/")]
+#[command(
+    after_help = "Examples:\n  newsarc convert story.txt -o out/          # out/story.ninjs.json, out/story.metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/"
+)]
 pub struct ConvertArgs {
     /// Article files; `-` reads standard input
     #[arg(required = true, value_name = "INPUT")]
@@ -45,7 +47,8 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
         bail!("--id names one article; give one input, or use sidecar files for ids");
     }
     if !to_stdout {
-        std::fs::create_dir_all(&args.output).with_context(|| format!("cannot create output folder {}", args.output.display()))?;
+        std::fs::create_dir_all(&args.output)
+            .with_context(|| format!("cannot create output folder {}", args.output.display()))?;
     }
 
     let mut bad = 0usize;
@@ -64,7 +67,10 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
             print_warnings(&name, &article);
         }
         if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
-            eprintln!("newsarc: error: {name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)", article.id);
+            eprintln!(
+                "newsarc: error: {name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
+                article.id
+            );
             bad += 1;
             continue;
         }
@@ -76,7 +82,8 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
                 out.flush()?;
             } else {
                 let path = args.output.join(&rendition.file);
-                write_atomically(&path, &rendition.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                write_atomically(&path, &rendition.bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
             }
         }
         if matches!(input, Input::Stdin) && !to_stdout && !args.quiet {

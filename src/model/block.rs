@@ -11,10 +11,17 @@ pub const MAX_NESTING: usize = 48;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { content: Vec<Inline> },
+    Paragraph {
+        content: Vec<Inline>,
+    },
     /// A subheading inside the body (`##`); level 1 to 6.
-    Heading { level: u8, content: Vec<Inline> },
-    Quote { blocks: Vec<Block> },
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
+    Quote {
+        blocks: Vec<Block>,
+    },
     List {
         ordered: bool,
         /// First number of an ordered list.
@@ -38,7 +45,11 @@ pub enum Block {
         language: Option<String>,
         text: String,
     },
-    Table { alignments: Vec<Alignment>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    Table {
+        alignments: Vec<Alignment>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
 }
 
 /// One item of a list: its blocks.
@@ -61,16 +72,24 @@ pub enum Alignment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
-    Text { text: String },
-    Emphasis { content: Vec<Inline> },
-    Strong { content: Vec<Inline> },
+    Text {
+        text: String,
+    },
+    Emphasis {
+        content: Vec<Inline>,
+    },
+    Strong {
+        content: Vec<Inline>,
+    },
     Link {
         url: String,
         #[serde(skip_serializing_if = "Option::is_none", default)]
         title: Option<String>,
         content: Vec<Inline>,
     },
-    Code { text: String },
+    Code {
+        text: String,
+    },
     Image {
         src: String,
         alt: String,

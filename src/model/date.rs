@@ -119,7 +119,11 @@ impl FromStr for PartialDate {
     fn from_str(s: &str) -> Result<PartialDate, DateError> {
         let bad = || DateError::Syntax(s.to_string());
         let num = |p: &str, len: usize| -> Result<u32, DateError> {
-            if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) { p.parse().map_err(|_| bad()) } else { Err(bad()) }
+            if p.len() == len && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.parse().map_err(|_| bad())
+            } else {
+                Err(bad())
+            }
         };
         if let Some(rest) = s.strip_prefix("--") {
             let mut parts = rest.split('-');

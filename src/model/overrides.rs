@@ -40,7 +40,9 @@ impl Overrides {
     pub fn check(&self) -> Result<(), String> {
         if let Some(id) = &self.id {
             if !super::is_safe_id(id) {
-                return Err(format!("id `{id}` is not a safe name ([A-Za-z0-9._-], 1 to 120 characters, not starting with `.` or `-`)"));
+                return Err(format!(
+                    "id `{id}` is not a safe name ([A-Za-z0-9._-], 1 to 120 characters, not starting with `.` or `-`)"
+                ));
             }
         }
         if let Some(lang) = &self.language {
@@ -57,7 +59,9 @@ impl Overrides {
         }
         for (name, value) in [("headline", &self.headline), ("byline", &self.byline), ("publisher", &self.publisher)] {
             if let Some(v) = value {
-                if v.trim().is_empty() || v.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}') {
+                if v.trim().is_empty()
+                    || v.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}')
+                {
                     return Err(format!("{name} must be non-empty text without control characters"));
                 }
             }

@@ -78,7 +78,11 @@ mod tests {
         let inlines = vec![
             Inline::Emphasis { content: vec![Inline::text("Millions")] },
             Inline::SoftBreak,
-            Inline::Link { url: "u".into(), title: None, content: vec![Inline::Strong { content: vec![Inline::text("march")] }] },
+            Inline::Link {
+                url: "u".into(),
+                title: None,
+                content: vec![Inline::Strong { content: vec![Inline::text("march")] }],
+            },
         ];
         assert_eq!(plain_text(&inlines), "Millions march");
     }

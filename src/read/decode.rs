@@ -79,7 +79,11 @@ fn decode_utf8(bytes: &[u8], base: usize, lossy: bool, warnings: &mut Vec<Warnin
                 offset: (base + at) as u64,
                 line,
                 column,
-                bytes: bytes[at..at + len.min(4)].iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" "),
+                bytes: {
+                    let bad = &bytes[at..at + len.min(4)];
+                    let hex: Vec<String> = bad.iter().map(|b| format!("{b:02X}")).collect();
+                    format!("{} {}", if bad.len() == 1 { "byte" } else { "bytes" }, hex.join(" "))
+                },
             })
         }
         Err(_) => {
@@ -246,7 +250,7 @@ mod tests {
         let err = decode(b"# T\n\ncaf\xE9 au lait", false, MAX).unwrap_err();
         match err {
             ReadError::InvalidUtf8 { offset, line, column, ref bytes } => {
-                assert_eq!((offset, line, column, bytes.as_str()), (8, 3, 4, "E9"));
+                assert_eq!((offset, line, column, bytes.as_str()), (8, 3, 4, "byte E9"));
             }
             other => panic!("{other:?}"),
         }
@@ -289,7 +293,10 @@ mod tests {
     #[test]
     fn size_limit_names_the_limit() {
         let err = decode(b"0123456789", false, 4).unwrap_err();
-        assert_eq!(err.to_string(), "the file is 10 bytes, over the input size limit of 4 bytes (raise it with --max-input-size)");
+        assert_eq!(
+            err.to_string(),
+            "the file is 10 bytes, over the input size limit of 4 bytes (raise it with --max-input-size)"
+        );
     }
 
     #[test]

@@ -32,20 +32,46 @@ pub struct Notes {
 enum Frame {
     Root(Vec<TopBlock>),
     Quote(Vec<Block>),
-    List { ordered: bool, start: Option<u64>, items: Vec<ListItem> },
+    List {
+        ordered: bool,
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
     Item(Vec<Block>),
     /// `implicit`: opened for inline content outside any paragraph (tight list items, flattened
     /// containers); closed by whatever closes its parent.
-    Paragraph { content: Vec<Inline>, implicit: bool },
-    Heading { level: u8, content: Vec<Inline> },
-    Code { language: Option<String>, text: String },
+    Paragraph {
+        content: Vec<Inline>,
+        implicit: bool,
+    },
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
+    Code {
+        language: Option<String>,
+        text: String,
+    },
     Html(String),
-    Table { alignments: Vec<Alignment>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>> },
+    Table {
+        alignments: Vec<Alignment>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        row: Vec<Vec<Inline>>,
+    },
     Cell(Vec<Inline>),
     Emphasis(Vec<Inline>),
     Strong(Vec<Inline>),
-    Link { url: String, title: Option<String>, content: Vec<Inline> },
-    Image { src: String, title: Option<String>, alt: String },
+    Link {
+        url: String,
+        title: Option<String>,
+        content: Vec<Inline>,
+    },
+    Image {
+        src: String,
+        title: Option<String>,
+        alt: String,
+    },
     /// A container not opened (too deep, or a kind the model has no place for); its content
     /// goes to the frame below.
     Skipped,
@@ -250,7 +276,9 @@ impl Builder {
             }
             Frame::Cell(content) => {
                 // Cells sit in a (skipped) head or row frame above their table.
-                if let Some(Frame::Table { row, .. }) = self.stack.iter_mut().rev().find(|f| matches!(f, Frame::Table { .. })) {
+                if let Some(Frame::Table { row, .. }) =
+                    self.stack.iter_mut().rev().find(|f| matches!(f, Frame::Table { .. }))
+                {
                     row.push(content);
                 }
             }
@@ -333,7 +361,7 @@ impl Builder {
         for frame in self.stack.iter_mut().rev() {
             match frame {
                 Frame::Root(blocks) => {
-                        blocks.push(TopBlock { block, range: self.top_start..end.max(self.top_start) });
+                    blocks.push(TopBlock { block, range: self.top_start..end.max(self.top_start) });
                     return;
                 }
                 Frame::Quote(blocks) | Frame::Item(blocks) => {
@@ -372,7 +400,9 @@ fn scrub_event<'a>(event: Event<'a>, offset: usize, found: &mut Vec<(char, usize
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Image { link_type, dest_url: scrub(dest_url), title: scrub(title), id })
         }
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(scrub(info)))),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(scrub(info))))
+        }
         other => other,
     }
 }

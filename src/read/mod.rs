@@ -52,7 +52,7 @@ pub enum ReadError {
     #[error("not text: {what} at byte offset {offset}")]
     Binary { what: String, offset: u64 },
     #[error(
-        "invalid UTF-8 at byte offset {offset} (line {line}, column {column}: byte {bytes}); \
+        "invalid UTF-8 at byte offset {offset} (line {line}, column {column}: {bytes}); \
          the file may be Latin-1 or Windows-1252: convert it to UTF-8, or pass --lossy to replace invalid bytes with U+FFFD"
     )]
     InvalidUtf8 { offset: u64, line: u32, column: u32, bytes: String },

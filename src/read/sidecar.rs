@@ -6,8 +6,7 @@ use crate::model::Overrides;
 
 /// Parses and checks a sidecar file's bytes.
 pub fn parse(bytes: &[u8]) -> Result<Overrides, ReadError> {
-    let overrides: Overrides = serde_json::from_slice(bytes)
-        .map_err(|e| ReadError::Sidecar(format!("line {}, column {}: {e}", e.line(), e.column())))?;
+    let overrides: Overrides = serde_json::from_slice(bytes).map_err(|e| ReadError::Sidecar(e.to_string()))?;
     overrides.check().map_err(ReadError::Sidecar)?;
     Ok(overrides)
 }
@@ -19,7 +18,7 @@ mod tests {
     #[test]
     fn a_typo_in_a_key_is_refused_with_its_place() {
         let err = parse(b"{\n  \"titel\": \"x\"\n}").unwrap_err().to_string();
-        assert!(err.contains("line 2") && err.contains("unknown field `titel`"), "{err}");
+        assert!(err.contains("line 2 column 9") && err.contains("unknown field `titel`"), "{err}");
     }
 
     #[test]

@@ -48,7 +48,10 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
         warnings.push(
             Warning::new(
                 WarningCode::NestingFlattened,
-                format!("quotes, lists or emphasis nested deeper than {} levels were flattened", crate::model::MAX_NESTING),
+                format!(
+                    "quotes, lists or emphasis nested deeper than {} levels were flattened",
+                    crate::model::MAX_NESTING
+                ),
             )
             .at(line, column),
         );
@@ -163,8 +166,12 @@ fn recognise(top: Vec<TopBlock>, text: &str, lines: &LineIndex, warnings: &mut V
         // No closing break: only unmistakable footer lines are taken from the end.
         for _ in 0..2 {
             match blocks.last() {
-                Some(b) if source_url.is_none() && footer_url(b).is_some() => source_url = blocks.pop().as_ref().and_then(footer_url),
-                Some(b) if publisher.is_none() && bold_only(b).is_some() => publisher = blocks.pop().as_ref().and_then(bold_only),
+                Some(b) if source_url.is_none() && footer_url(b).is_some() => {
+                    source_url = blocks.pop().as_ref().and_then(footer_url)
+                }
+                Some(b) if publisher.is_none() && bold_only(b).is_some() => {
+                    publisher = blocks.pop().as_ref().and_then(bold_only)
+                }
                 _ => break,
             }
         }

@@ -196,15 +196,25 @@ mod tests {
     #[test]
     fn text_that_breaks_naive_xml_is_escaped() {
         let blocks = vec![Block::Paragraph { content: vec![Inline::text("a < b && c > d ]]> -- \"q\" 'a' <br>")] }];
-        assert_eq!(body(&blocks), "<p>a &lt; b &amp;&amp; c &gt; d ]]&gt; -- &quot;q&quot; &#39;a&#39; &lt;br&gt;</p>\n");
+        assert_eq!(
+            body(&blocks),
+            "<p>a &lt; b &amp;&amp; c &gt; d ]]&gt; -- &quot;q&quot; &#39;a&#39; &lt;br&gt;</p>\n"
+        );
     }
 
     #[test]
     fn script_links_keep_only_their_text() {
         let link = |url: &str| Block::Paragraph {
-            content: vec![Inline::Link { url: url.into(), title: Some("t\"".into()), content: vec![Inline::text("x")] }],
+            content: vec![Inline::Link {
+                url: url.into(),
+                title: Some("t\"".into()),
+                content: vec![Inline::text("x")],
+            }],
         };
         assert_eq!(body(&[link("JavaScript:alert(1)")]), "<p>x</p>\n");
-        assert_eq!(body(&[link("https://example.org/?a=1&b=2")]), "<p><a href=\"https://example.org/?a=1&amp;b=2\" title=\"t&quot;\">x</a></p>\n");
+        assert_eq!(
+            body(&[link("https://example.org/?a=1&b=2")]),
+            "<p><a href=\"https://example.org/?a=1&amp;b=2\" title=\"t&quot;\">x</a></p>\n"
+        );
     }
 }

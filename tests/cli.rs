@@ -1,0 +1,192 @@
+//! The command line: outputs, exit codes, messages, standard input and output.
+
+use crate::util::*;
+use std::process::Stdio;
+
+fn run(cmd: &mut std::process::Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn convert_writes_each_rendition_per_input() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(newsarc()
+        .arg("convert")
+        .arg(fixture("sample-shape.txt"))
+        .arg(fixture("lang-spanish.txt"))
+        .arg("-o")
+        .arg(out.path()));
+    assert_eq!(code, 0, "{err}");
+    let mut names: Vec<String> =
+        std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "lang-spanish.metadata.json",
+            "lang-spanish.ninjs.json",
+            "sample-shape.metadata.json",
+            "sample-shape.ninjs.json"
+        ]
+    );
+    let ninjs: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("sample-shape.ninjs.json")).unwrap()).unwrap();
+    assert_eq!(ninjs["headlines"][0]["value"], "Thousands rally in Millbrook to save the old tram line");
+    assert_eq!(ninjs["versionCreated"], "1970-01-01T00:00:00Z", "SOURCE_DATE_EPOCH=0");
+}
+
+#[test]
+fn a_batch_goes_on_past_bad_files_and_names_each() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(newsarc()
+        .arg("convert")
+        .args([
+            fixture("empty.txt"),
+            fixture("sample-shape.txt"),
+            fixture("invalid-utf8-latin1.txt"),
+            fixture("headline-plain.txt"),
+        ])
+        .args(["--to", "ninjs", "-o"])
+        .arg(out.path()));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("empty.txt: the file is empty"), "{err}");
+    assert!(err.contains("invalid-utf8-latin1.txt: invalid UTF-8 at byte offset 16"), "{err}");
+    assert!(err.contains("2 of 4 inputs could not be converted"), "{err}");
+    assert!(out.path().join("sample-shape.ninjs.json").exists());
+    assert!(out.path().join("headline-plain.ninjs.json").exists());
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2, "nothing for the bad files, no temporary files left");
+}
+
+#[test]
+fn standard_input_to_standard_output() {
+    let mut child = newsarc()
+        .args(["convert", "-", "--to", "ninjs", "-o", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&std::fs::read(fixture("sample-shape.txt")).unwrap()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let ninjs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ninjs["located"], "Millbrook");
+    // Same bytes as from the file: the URN depends on the bytes, not the name.
+    assert_eq!(ninjs["uri"].as_str().unwrap(), article("sample-shape.txt").uri);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, err) = run(newsarc().args(["convert", "-", "-o", "-"]).stdin(Stdio::null()));
+    assert_eq!(code, 2);
+    assert!(err.contains("one rendition"), "{err}");
+    let (code, _, err) = run(newsarc().args(["convert", "x.txt", "--to", "docx"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("docx"), "{err}");
+    let (code, _, err) =
+        run(newsarc().arg("convert").arg(fixture("sample-shape.txt")).args(["--language", "english please"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("not a BCP 47 tag"), "{err}");
+    let (code, _, err) =
+        run(newsarc().arg("convert").arg(fixture("sample-shape.txt")).env("SOURCE_DATE_EPOCH", "yesterday"));
+    assert_eq!(code, 2);
+    assert!(err.contains("SOURCE_DATE_EPOCH"), "{err}");
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_made_is_an_operational_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let (code, _, err) = run(newsarc().arg("convert").arg(fixture("sample-shape.txt")).arg("-o").arg(&file));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot create output folder"), "{err}");
+}
+
+#[test]
+fn two_inputs_with_one_id_never_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sub, text) in [("a", "# First\n\nOne.\n"), ("b", "# Second\n\nTwo.\n")] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("story.txt"), text).unwrap();
+    }
+    let out = dir.path().join("out");
+    let (code, _, err) = run(newsarc()
+        .arg("convert")
+        .arg(dir.path().join("a/story.txt"))
+        .arg(dir.path().join("b/story.txt"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-q"));
+    assert_eq!(code, 1);
+    assert!(err.contains("id `story` is already used by"), "{err}");
+    let ninjs = std::fs::read_to_string(out.join("story.ninjs.json")).unwrap();
+    assert!(ninjs.contains("First") && !ninjs.contains("Second"));
+}
+
+#[test]
+fn warnings_name_the_file_and_place_unless_quiet() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(newsarc().arg("convert").arg(fixture("xml-illegal-chars.txt")).arg("-o").arg(out.path()));
+    assert_eq!(code, 0);
+    assert!(err.contains("xml-illegal-chars.txt:1:"), "{err}");
+    assert!(err.contains("NA-READ-001"), "{err}");
+    let (_, _, err) =
+        run(newsarc().arg("convert").arg(fixture("xml-illegal-chars.txt")).arg("-o").arg(out.path()).arg("--quiet"));
+    assert_eq!(err, "");
+}
+
+#[test]
+fn inspect_prints_the_model() {
+    let (code, out, _) = run(newsarc().arg("inspect").arg(fixture("dateline-place-with-region.txt")));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["dateline"]["place"], "ORLEN, Westmarch");
+    assert_eq!(v["dateline"]["date"], "--06-02");
+    assert_eq!(v["body"][0]["type"], "paragraph");
+    let (code, out, err) = run(newsarc().arg("inspect").arg(fixture("binary-png.txt")));
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("binary-png.txt: not text: a PNG image"), "{err}");
+}
+
+#[test]
+fn help_has_examples_and_completions_and_schemas_print() {
+    let (code, out, _) = run(newsarc().args(["convert", "--help"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Examples:") && out.contains("--to"), "{out}");
+    let (code, out, _) = run(newsarc().args(["completions", "bash"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("_newsarc") && out.contains("convert"));
+    let (code, out, _) = run(newsarc().args(["schema", "metadata"]));
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/metadata.schema.json")).unwrap()
+    );
+    let (code, out, _) = run(newsarc().arg("formats"));
+    assert_eq!(code, 0);
+    assert!(out.contains("ninjs") && out.contains("metadata") && out.contains("text"), "{out}");
+}
+
+#[test]
+fn the_record_lists_the_true_checksums() {
+    use sha2::{Digest, Sha256};
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(newsarc().arg("convert").arg(fixture("crlf-bom.txt")).arg("-o").arg(out.path()));
+    assert_eq!(code, 0, "{err}");
+    let ninjs = std::fs::read(out.path().join("crlf-bom.ninjs.json")).unwrap();
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("crlf-bom.metadata.json")).unwrap()).unwrap();
+    assert_eq!(record["renditions"][0]["sha256"], hex::encode(Sha256::digest(&ninjs)));
+    assert_eq!(record["renditions"][0]["size"], ninjs.len());
+    assert_eq!(record["renditions"][0]["file"], "crlf-bom.ninjs.json");
+    // The source digest is of the bytes as stored (with BOM and CRLF), as CASES.md computed it.
+    assert_eq!(record["source"]["sha256"], "ec7ace06eea8e571743486666a1e4e02ecd5f30c10007ed28195dd883a63bf7e");
+    assert_eq!(record["source"]["size"], 487);
+}

@@ -1,0 +1,52 @@
+//! One test per bug found, named after it.
+
+use crate::util::*;
+use newsarc::model::Block;
+use newsarc::read::{ReadOptions, text::read};
+
+/// Table cells sit inside a head or row; they were looked for only at the top of the stack and lost.
+#[test]
+fn table_cells_inside_head_and_rows_were_lost() {
+    let a = read(b"# T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", &ReadOptions::default()).unwrap();
+    let Block::Table { header, rows, .. } = &a.body[0] else { panic!("{:?}", a.body) };
+    assert_eq!((header.len(), rows.len(), rows[0].len()), (2, 1, 2));
+}
+
+/// Items of lists nested past the limit were merged into their parent's open paragraph.
+#[test]
+fn flattened_list_items_merged_into_one_paragraph() {
+    let mut text = String::from("# T\n\n");
+    for i in 0..60 {
+        text.push_str(&format!("{}- item{i}\n", "  ".repeat(i)));
+    }
+    let a = read(text.as_bytes(), &ReadOptions::default()).unwrap();
+    let json = serde_json::to_string(&a.body).unwrap();
+    assert!(!json.contains("item30item31"), "items stay apart");
+    for i in 0..60 {
+        assert!(json.contains(&format!("\"item{i}\"")), "item{i} is its own text");
+    }
+}
+
+/// `&#1;` is decoded by the CommonMark parser after the byte-level scrub and reached the model.
+#[test]
+fn character_references_brought_in_characters_xml_forbids() {
+    let a = read(b"# A &#1; B\n\ntext &#xFFFF; &#11;\n", &ReadOptions::default()).unwrap();
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(!json.contains("\\u0001") && !json.contains("\\u000b") && !json.contains('\u{FFFF}'), "{json}");
+    assert_eq!(a.headline.as_deref(), Some("A \u{FFFD} B"));
+}
+
+/// `newsarc inspect big | head` reported "Broken pipe" as an error.
+#[test]
+fn inspect_into_a_closed_pipe_reported_an_error() {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' inspect '{}' | head -c 10 >/dev/null",
+            env!("CARGO_BIN_EXE_newsarc"),
+            fixture("many-paragraphs.txt").display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
