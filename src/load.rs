@@ -5,8 +5,9 @@
 //! from, in order: an option or the sidecar, `SOURCE_DATE_EPOCH` (passed in by the caller), the
 //! file's modification time.
 
-use crate::model::{Article, LanguageOrigin, Overrides, Timestamp};
+use crate::model::{Article, LanguageOrigin, Overrides, SidecarFile, Timestamp};
 use crate::read::{self, ReadError, ReadOptions, Reader};
+use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -89,6 +90,13 @@ pub fn load(input: &Input, options: &LoadOptions) -> Result<Article, LoadError> 
             let overrides =
                 read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
             article.apply(&overrides, LanguageOrigin::Sidecar);
+            if let Some(source) = article.source.as_mut() {
+                source.sidecar = Some(SidecarFile {
+                    name: sidecar.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    size: bytes.len() as u64,
+                    sha256: hex::encode(Sha256::digest(&bytes)),
+                });
+            }
         }
     }
     article.apply(&options.overrides, LanguageOrigin::Option);

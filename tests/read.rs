@@ -77,6 +77,8 @@ fn headline_variants() {
     for (name, headline) in cases {
         assert_eq!(article(name).headline.as_deref(), headline, "{name}");
     }
+    let nbsp = article("invisible-controls.txt");
+    assert_eq!(nbsp.headline.as_deref(), Some("Dunmore\u{A0}cycle path to open in May"), "NBSP is text, not layout");
     assert!(codes(&article("headline-missing.txt")).contains(&WarningCode::NoHeadline));
 }
 
@@ -90,10 +92,24 @@ fn headline_only_file() {
 }
 
 #[test]
-fn text_above_a_rule_inside_the_body_stays_a_subheading() {
+fn a_closing_rule_glued_to_the_last_line_ends_the_body() {
     let a = article("setext-h2-trap.txt");
     assert_eq!(a.headline.as_deref(), Some("Eastmere market hall reopens after repairs"));
-    assert!(a.body.iter().any(|b| matches!(b, Block::Heading { level: 2, .. })), "{:?}", a.body);
+    assert_eq!(paragraphs(&a), 3, "{:?}", a.body);
+    let Some(Block::Paragraph { content }) = a.body.last() else { panic!("{:?}", a.body) };
+    assert_eq!(plain_text(content), "The market reopens on Saturday at eight.");
+    assert_eq!(a.source_url.as_deref(), Some("https://example.net/eastmere/2025/market-hall-reopens"));
+    assert_eq!(a.publisher.as_deref(), Some("Meridian Valley Post"));
+    let w = a.warnings.iter().find(|w| w.code == WarningCode::ClosingBreakUnderText).unwrap();
+    assert_eq!(w.line, Some(9));
+}
+
+#[test]
+fn text_above_a_rule_inside_the_body_stays_a_subheading() {
+    let text = "# H\n\n---\n\nFirst paragraph here.\n\nA subheading\n---\n\nMore text follows it.\n";
+    let a = newsarc::read::text::read(text.as_bytes(), &Default::default()).unwrap();
+    assert!(matches!(a.body[1], Block::Heading { level: 2, .. }), "{:?}", a.body);
+    assert_eq!(paragraphs(&a), 2);
 }
 
 #[test]
@@ -384,6 +400,10 @@ fn sidecar_completes_the_date_and_wins_over_the_text() {
     );
     assert_eq!(a.version_created.unwrap().to_string(), "2020-01-24T21:05:00Z", "sidecar before SOURCE_DATE_EPOCH");
     assert_eq!(a.publisher.as_deref(), Some("Northwind Radio Archive"));
+    let sidecar = a.source.as_ref().unwrap().sidecar.as_ref().unwrap();
+    assert_eq!((sidecar.name.as_str(), sidecar.size), ("with-sidecar.meta.json", 100));
+    assert_eq!(sidecar.sha256, "7b6fe4e9be7ddce7bb26d7c5f197343adadf277d1f5bd883527c548100cc722b");
+    assert_eq!(article("sample-shape.txt").source.unwrap().sidecar, None);
 
     let a = article("sidecar-language.txt");
     assert_eq!((a.language.as_str(), a.language_origin), ("es", LanguageOrigin::Sidecar));

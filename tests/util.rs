@@ -27,7 +27,10 @@ pub const BAD_FIXTURES: &[(&str, &str)] = &[
     ("lone-bom.txt", "the file holds only a UTF-8 byte order mark"),
     ("invalid-utf8-latin1.txt", "invalid UTF-8 at byte offset 16 (line 1, column 17: byte E9)"),
     ("invalid-utf8-cp1252.txt", "invalid UTF-8 at byte offset 18 (line 1, column 19: byte 93)"),
-    ("invalid-utf8-truncated.txt", "invalid UTF-8 at byte offset 146 (line 5, column 102"),
+    (
+        "invalid-utf8-truncated.txt",
+        "incomplete UTF-8 sequence at the end of the file, byte offset 146 (line 5, column 102",
+    ),
     ("sidecar-broken.txt", "sidecar-broken.meta.json: sidecar metadata: unknown field `titel`"),
 ];
 

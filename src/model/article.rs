@@ -52,6 +52,17 @@ pub struct SourceFile {
     /// Whether the bytes began with a UTF-8 byte order mark.
     pub bom: bool,
     pub line_endings: LineEndings,
+    /// The sidecar metadata file applied to this article, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sidecar: Option<SidecarFile>,
+}
+
+/// A sidecar metadata file that was applied: its name, size and SHA-256, for provenance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SidecarFile {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
 }
 
 /// Line-ending style of a text file.

@@ -27,6 +27,8 @@ pub enum Block {
         /// First number of an ordered list.
         #[serde(skip_serializing_if = "Option::is_none", default)]
         start: Option<u64>,
+        /// No blank lines between items: items are runs of text, not paragraphs.
+        tight: bool,
         items: Vec<ListItem>,
     },
     /// An image standing alone, with the text that follows it in the same paragraph as caption.

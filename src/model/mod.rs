@@ -20,7 +20,7 @@ mod overrides;
 pub mod text;
 mod warning;
 
-pub use article::{Article, LineEndings, SourceFile};
+pub use article::{Article, LineEndings, SidecarFile, SourceFile};
 pub use block::{Alignment, Block, Inline, ListItem, MAX_NESTING};
 pub use date::{DateError, PartialDate, Timestamp};
 pub use dateline::Dateline;

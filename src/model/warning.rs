@@ -35,6 +35,10 @@ pub enum WarningCode {
     /// The headline was read from a level-2 setext heading (a line of text above `---`).
     #[serde(rename = "NA-READ-009")]
     SetextHeadline,
+    /// The closing `---` sat directly under the body's last line (a setext heading in
+    /// CommonMark); that line was read as a paragraph.
+    #[serde(rename = "NA-READ-010")]
+    ClosingBreakUnderText,
 }
 
 impl WarningCode {
@@ -50,6 +54,7 @@ impl WarningCode {
             WarningCode::LanguageUncertain => "NA-READ-007",
             WarningCode::MixedLineEndings => "NA-READ-008",
             WarningCode::SetextHeadline => "NA-READ-009",
+            WarningCode::ClosingBreakUnderText => "NA-READ-010",
         }
     }
 }

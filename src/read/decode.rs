@@ -35,12 +35,15 @@ pub fn decode(bytes: &[u8], lossy: bool, max_size: u64) -> Result<Decoded, ReadE
     if text.trim().is_empty() {
         return Err(if bom && text.is_empty() { ReadError::OnlyBom } else { ReadError::Blank });
     }
-    let (text, line_endings) = normalize_line_endings(text);
-    if line_endings == LineEndings::Mixed {
-        warnings.push(Warning::new(
-            WarningCode::MixedLineEndings,
-            "the file mixes LF, CRLF and CR line endings; all were read as line breaks",
-        ));
+    let (text, line_endings, first_change) = normalize_line_endings(text);
+    if let (LineEndings::Mixed, Some(line)) = (line_endings, first_change) {
+        warnings.push(
+            Warning::new(
+                WarningCode::MixedLineEndings,
+                "the file mixes LF, CRLF and CR line endings (this line ends unlike the first); all were read as line breaks",
+            )
+            .at(line, 1),
+        );
     }
     let text = replace_illegal_xml_chars(text, &mut warnings);
     Ok(Decoded { text, bom, line_endings, warnings })
@@ -75,15 +78,14 @@ fn decode_utf8(bytes: &[u8], base: usize, lossy: bool, warnings: &mut Vec<Warnin
             let at = e.valid_up_to();
             let (line, column) = line_col(&bytes[..at]);
             let len = e.error_len().unwrap_or(bytes.len() - at);
-            Err(ReadError::InvalidUtf8 {
-                offset: (base + at) as u64,
-                line,
-                column,
-                bytes: {
-                    let bad = &bytes[at..at + len.min(4)];
-                    let hex: Vec<String> = bad.iter().map(|b| format!("{b:02X}")).collect();
-                    format!("{} {}", if bad.len() == 1 { "byte" } else { "bytes" }, hex.join(" "))
-                },
+            let bad = &bytes[at..at + len.min(4)];
+            let hex: Vec<String> = bad.iter().map(|b| format!("{b:02X}")).collect();
+            let bytes_text = format!("{} {}", if bad.len() == 1 { "byte" } else { "bytes" }, hex.join(" "));
+            let offset = (base + at) as u64;
+            // No error length: the sequence is cut off by the end of the file.
+            Err(match e.error_len() {
+                None => ReadError::TruncatedUtf8 { offset, line, column, bytes: bytes_text },
+                Some(_) => ReadError::InvalidUtf8 { offset, line, column, bytes: bytes_text },
             })
         }
         Err(_) => {
@@ -149,19 +151,37 @@ fn count_line_breaks(bytes: &[u8]) -> usize {
 }
 
 /// Turns CRLF and lone CR into LF and says which style the file used.
-fn normalize_line_endings(text: String) -> (String, LineEndings) {
+/// Turns CRLF and lone CR into LF; says which style the file used and, when it mixes styles,
+/// the (1-based) line that ends differently from the first.
+fn normalize_line_endings(text: String) -> (String, LineEndings, Option<u32>) {
     let bytes = text.as_bytes();
     let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
+    let (mut first_style, mut first_change, mut line) = (None, None, 1u32);
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => lf += 1,
+        let style = match bytes[i] {
+            b'\n' => {
+                lf += 1;
+                Some(LineEndings::Lf)
+            }
             b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
                 crlf += 1;
                 i += 1;
+                Some(LineEndings::Crlf)
             }
-            b'\r' => cr += 1,
-            _ => {}
+            b'\r' => {
+                cr += 1;
+                Some(LineEndings::Cr)
+            }
+            _ => None,
+        };
+        if let Some(style) = style {
+            match first_style {
+                None => first_style = Some(style),
+                Some(first) if first != style && first_change.is_none() => first_change = Some(line),
+                _ => {}
+            }
+            line += 1;
         }
         i += 1;
     }
@@ -173,9 +193,9 @@ fn normalize_line_endings(text: String) -> (String, LineEndings) {
         _ => LineEndings::Mixed,
     };
     if crlf == 0 && cr == 0 {
-        return (text, style);
+        return (text, style, first_change);
     }
-    (text.replace("\r\n", "\n").replace('\r', "\n"), style)
+    (text.replace("\r\n", "\n").replace('\r', "\n"), style, first_change)
 }
 
 /// Characters XML 1.0 does not allow: C0 controls but tab, LF and CR; U+FFFE and U+FFFF.
@@ -243,6 +263,7 @@ mod tests {
         let d = decode(b"a\nb\r\nc\rd", false, MAX).unwrap();
         assert_eq!((d.text.as_str(), d.line_endings), ("a\nb\nc\nd", LineEndings::Mixed));
         assert_eq!(d.warnings[0].code, WarningCode::MixedLineEndings);
+        assert_eq!(d.warnings[0].line, Some(2), "line 2 is the first to end with CRLF");
     }
 
     #[test]
@@ -273,6 +294,12 @@ mod tests {
     #[test]
     fn truncated_sequence_at_the_end() {
         let err = decode(b"ok \xE2\x82", false, MAX).unwrap_err();
+        assert!(matches!(err, ReadError::TruncatedUtf8 { offset: 3, .. }), "{err:?}");
+        assert!(
+            err.to_string().starts_with("incomplete UTF-8 sequence at the end of the file, byte offset 3"),
+            "{err}"
+        );
+        let err = decode(b"ok \xE2\x82 more", false, MAX).unwrap_err();
         assert!(matches!(err, ReadError::InvalidUtf8 { offset: 3, .. }), "{err:?}");
     }
 

@@ -35,6 +35,7 @@ enum Frame {
     List {
         ordered: bool,
         start: Option<u64>,
+        tight: bool,
         items: Vec<ListItem>,
     },
     Item(Vec<Block>),
@@ -149,6 +150,12 @@ impl Builder {
         let frame = match tag {
             Tag::Paragraph => {
                 self.close_implicit(range.start);
+                // The parser gives paragraphs inside items of loose lists only.
+                if matches!(self.stack.last(), Some(Frame::Item(_))) {
+                    if let Some(Frame::List { tight, .. }) = self.stack.iter_mut().rev().nth(1) {
+                        *tight = false;
+                    }
+                }
                 Frame::Paragraph { content: Vec::new(), implicit: false }
             }
             Tag::Heading { level, .. } => {
@@ -168,7 +175,7 @@ impl Builder {
             Tag::List(start) => {
                 self.close_implicit(range.start);
                 self.block_depth += 1;
-                Frame::List { ordered: start.is_some(), start, items: Vec::new() }
+                Frame::List { ordered: start.is_some(), start, tight: true, items: Vec::new() }
             }
             Tag::Item => {
                 self.block_depth += 1;
@@ -247,9 +254,9 @@ impl Builder {
                 self.block_depth -= 1;
                 self.push_block(Block::Quote { blocks }, range.end);
             }
-            Frame::List { ordered, start, items } => {
+            Frame::List { ordered, start, tight, items } => {
                 self.block_depth -= 1;
-                self.push_block(Block::List { ordered, start, items }, range.end);
+                self.push_block(Block::List { ordered, start, tight, items }, range.end);
             }
             Frame::Item(blocks) => {
                 self.block_depth -= 1;
@@ -462,7 +469,9 @@ mod tests {
     #[test]
     fn tight_list_items_get_paragraphs() {
         let b = blocks("* one\n* two *em*\n");
-        let Block::List { ordered: false, items, .. } = &b[0] else { panic!("{b:?}") };
+        let Block::List { ordered: false, tight: true, items, .. } = &b[0] else { panic!("{b:?}") };
+        let loose = blocks("* one\n\n* two\n");
+        assert!(matches!(&loose[0], Block::List { tight: false, .. }), "{loose:?}");
         assert_eq!(items.len(), 2);
         assert_eq!(
             items[1].blocks,

@@ -56,6 +56,11 @@ pub enum ReadError {
          the file may be Latin-1 or Windows-1252: convert it to UTF-8, or pass --lossy to replace invalid bytes with U+FFFD"
     )]
     InvalidUtf8 { offset: u64, line: u32, column: u32, bytes: String },
+    #[error(
+        "incomplete UTF-8 sequence at the end of the file, byte offset {offset} (line {line}, column {column}: {bytes}); \
+         the file was cut off: pass --lossy to replace the incomplete character with U+FFFD"
+    )]
+    TruncatedUtf8 { offset: u64, line: u32, column: u32, bytes: String },
     #[error("sidecar metadata: {0}")]
     Sidecar(String),
 }

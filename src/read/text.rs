@@ -26,10 +26,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
 
     if let Some(&first) = notes.raw_html.first() {
         let (line, column) = lines.at(&decoded.text, first);
-        let more = notes.raw_html.len() - 1;
-        let message = match more {
-            0 => "raw HTML kept as text".to_string(),
-            n => format!("raw HTML kept as text (here and in {n} more places)"),
+        let message = match notes.raw_html.len() {
+            1 => "raw HTML kept as literal text".to_string(),
+            n => format!("raw HTML kept as literal text ({n} tags or blocks in all; the first is here)"),
         };
         warnings.push(Warning::new(WarningCode::RawHtmlAsText, message).at(line, column));
     }
@@ -106,6 +105,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
             sha256,
             bom: decoded.bom,
             line_endings: decoded.line_endings,
+            sidecar: None,
         }),
         warnings,
     })
@@ -145,6 +145,14 @@ fn recognise(top: Vec<TopBlock>, text: &str, lines: &LineIndex, warnings: &mut V
     if matches!(blocks.first().map(|b| &b.block), Some(Block::Rule)) {
         blocks.remove(0);
     }
+    // Where each remaining block starts, if it is a level-2 setext heading (text above `---`).
+    let setext_h2: Vec<Option<usize>> = blocks
+        .iter()
+        .map(|b| {
+            let setext = matches!(b.block, Block::Heading { level: 2, .. }) && !text[b.range.clone()].starts_with('#');
+            setext.then_some(b.range.start)
+        })
+        .collect();
     let mut blocks: Vec<Block> = blocks.into_iter().map(|b| b.block).collect();
 
     let (mut source_url, mut publisher) = (None, None);
@@ -177,6 +185,20 @@ fn recognise(top: Vec<TopBlock>, text: &str, lines: &LineIndex, warnings: &mut V
         }
         if matches!(blocks.last(), Some(Block::Rule)) && (source_url.is_some() || publisher.is_some()) {
             blocks.pop();
+        } else if let Some(start) = blocks.len().checked_sub(1).and_then(|last| setext_h2[last]) {
+            // `Last sentence.` directly above the closing `---`: CommonMark makes it a heading and
+            // the break disappears. An article does not end on a subheading: it is the body's end.
+            if let Some(Block::Heading { content, .. }) = blocks.pop() {
+                blocks.push(Block::Paragraph { content });
+                let (line, column) = lines.at(text, start);
+                warnings.push(
+                    Warning::new(
+                        WarningCode::ClosingBreakUnderText,
+                        "the body's last line sits directly above `---` (no blank line), which CommonMark reads as a heading; read as a paragraph, and the `---` as the end of the body",
+                    )
+                    .at(line, column),
+                );
+            }
         }
     }
     Parts { headline, body: blocks, source_url, publisher }
@@ -254,8 +276,10 @@ fn first_paragraph_text(body: &[Block]) -> Option<String> {
     }
 }
 
+/// Collapses runs of ASCII white space (line breaks, tabs, spaces) to one space and trims them;
+/// other spaces (NBSP, thin space) are text as written and stay.
 fn normalize_space(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Byte offset to 1-based line and column (in characters).

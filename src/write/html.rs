@@ -37,6 +37,21 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
+/// A link target as an attribute value: characters a URL cannot hold (space, `"`, `<`, `>`,
+/// `\\`, `^`, backquote, `{`, `|`, `}`, controls) are percent-encoded, as CommonMark renderers
+/// do; `%` and non-ASCII letters are kept (HTML takes IRIs). The model keeps the URL as written.
+pub fn href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_control() || matches!(c, ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    escape(&out)
+}
+
 /// Whether a link target may be a link: not a scheme that runs code.
 pub fn is_safe_url(url: &str) -> bool {
     let scheme = url.split_once(':').map(|(s, _)| s.trim().to_ascii_lowercase());
@@ -61,7 +76,7 @@ fn write_block(out: &mut String, block: &Block) {
             blocks.iter().for_each(|b| write_block(out, b));
             out.push_str("</blockquote>\n");
         }
-        Block::List { ordered, start, items } => {
+        Block::List { ordered, start, tight, items } => {
             match (ordered, start) {
                 (true, Some(n)) if *n != 1 => {
                     let _ = writeln!(out, "<ol start=\"{n}\">");
@@ -71,12 +86,21 @@ fn write_block(out: &mut String, block: &Block) {
             }
             for item in items {
                 out.push_str("<li>");
-                match &item.blocks[..] {
-                    // A one-paragraph item needs no <p>: keeps tight lists tight.
-                    [Block::Paragraph { content }] => write_inlines(out, content),
-                    blocks => {
-                        out.push('\n');
-                        blocks.iter().for_each(|b| write_block(out, b));
+                for (i, block) in item.blocks.iter().enumerate() {
+                    match block {
+                        // Items of tight lists are runs of text, as CommonMark renders them.
+                        Block::Paragraph { content } if *tight => {
+                            write_inlines(out, content);
+                            if i + 1 < item.blocks.len() {
+                                out.push('\n');
+                            }
+                        }
+                        block => {
+                            if i == 0 {
+                                out.push('\n');
+                            }
+                            write_block(out, block);
+                        }
                     }
                 }
                 out.push_str("</li>\n");
@@ -137,7 +161,7 @@ fn write_image(out: &mut String, src: &str, alt: &str, title: Option<&str>) {
         return;
     }
     out.push_str("<img src=\"");
-    push_escaped(out, src);
+    out.push_str(&href(src));
     out.push_str("\" alt=\"");
     push_escaped(out, alt);
     out.push('"');
@@ -165,7 +189,7 @@ fn write_inlines(out: &mut String, inlines: &[Inline]) {
             }
             Inline::Link { url, title, content } if is_safe_url(url) => {
                 out.push_str("<a href=\"");
-                push_escaped(out, url);
+                out.push_str(&href(url));
                 out.push('"');
                 if let Some(title) = title {
                     out.push_str(" title=\"");
@@ -200,6 +224,24 @@ mod tests {
             body(&blocks),
             "<p>a &lt; b &amp;&amp; c &gt; d ]]&gt; -- &quot;q&quot; &#39;a&#39; &lt;br&gt;</p>\n"
         );
+    }
+
+    #[test]
+    fn hrefs_encode_what_urls_cannot_hold() {
+        assert_eq!(
+            href("https://example.net/tresk festival?q=\"a\"&b"),
+            "https://example.net/tresk%20festival?q=%22a%22&amp;b"
+        );
+        assert_eq!(href("https://example.org/año-nuevo%20x"), "https://example.org/año-nuevo%20x");
+    }
+
+    #[test]
+    fn tight_and_loose_lists() {
+        let item =
+            |t: &str| crate::model::ListItem { blocks: vec![Block::Paragraph { content: vec![Inline::text(t)] }] };
+        let list = |tight| Block::List { ordered: false, start: None, tight, items: vec![item("a"), item("b")] };
+        assert_eq!(body(&[list(true)]), "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n");
+        assert_eq!(body(&[list(false)]), "<ul>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>\n");
     }
 
     #[test]
