@@ -29,8 +29,10 @@ fn convert_writes_each_rendition_per_input() {
         names,
         [
             "lang-spanish.metadata.json",
+            "lang-spanish.newsml.xml",
             "lang-spanish.ninjs.json",
             "sample-shape.metadata.json",
+            "sample-shape.newsml.xml",
             "sample-shape.ninjs.json"
         ]
     );
@@ -183,9 +185,12 @@ fn the_record_lists_the_true_checksums() {
     let ninjs = std::fs::read(out.path().join("crlf-bom.ninjs.json")).unwrap();
     let record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("crlf-bom.metadata.json")).unwrap()).unwrap();
-    assert_eq!(record["renditions"][0]["sha256"], hex::encode(Sha256::digest(&ninjs)));
-    assert_eq!(record["renditions"][0]["size"], ninjs.len());
-    assert_eq!(record["renditions"][0]["file"], "crlf-bom.ninjs.json");
+    assert_eq!(record["renditions"][1]["sha256"], hex::encode(Sha256::digest(&ninjs)));
+    assert_eq!(record["renditions"][1]["size"], ninjs.len());
+    assert_eq!(record["renditions"][1]["file"], "crlf-bom.ninjs.json");
+    assert_eq!(record["renditions"][0]["name"], "newsml", "in table order");
+    let newsml = std::fs::read(out.path().join("crlf-bom.newsml.xml")).unwrap();
+    assert_eq!(record["renditions"][0]["sha256"], hex::encode(Sha256::digest(&newsml)));
     // The source digest is of the bytes as stored (with BOM and CRLF), as CASES.md computed it.
     assert_eq!(record["source"]["sha256"], "ec7ace06eea8e571743486666a1e4e02ecd5f30c10007ed28195dd883a63bf7e");
     assert_eq!(record["source"]["size"], 487);

@@ -1,8 +1,10 @@
-//! Conformance: IPTC's ninjs schema (through the external validator) on every fixture's ninjs,
-//! and the project's own schemas on every metadata record and sidecar file.
+//! Conformance: the external validators on every fixture's renditions (IPTC's ninjs schema,
+//! IPTC's NewsML-G2 XSD), and the project's own schemas on every metadata record and sidecar.
 
 use crate::util::*;
 use newsarc::convert::{Naming, render};
+
+const ALL: [&str; 3] = ["newsml", "ninjs", "metadata"];
 
 fn schema(text: &str) -> jsonschema::Validator {
     let schema: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -15,7 +17,7 @@ fn render_all(writer: &str) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let mut paths = Vec::new();
     for path in good_fixtures() {
         let article = try_load_path(&path).unwrap();
-        for r in render(&article, &["ninjs", "metadata"], Naming::ById).unwrap() {
+        for r in render(&article, &ALL, Naming::ById).unwrap() {
             if r.writer == writer {
                 let out = dir.path().join(&r.file);
                 std::fs::write(&out, &r.bytes).unwrap();
@@ -31,10 +33,23 @@ fn every_ninjs_passes_iptcs_schema() {
     let Some(check) = oracle("check-ninjs") else { return };
     let (_dir, paths) = render_all("ninjs");
     assert_eq!(paths.len(), good_fixtures().len());
-    let out = std::process::Command::new(check).args(&paths).output().unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "check-ninjs:\n{report}{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(report.lines().filter(|l| l.ends_with(": valid")).count(), paths.len(), "{report}");
+    assert_oracle_passes(check, &paths, ": valid");
+}
+
+/// Runs an oracle on files; every one must pass, and each must be reported.
+fn assert_oracle_passes(check: std::path::PathBuf, paths: &[std::path::PathBuf], valid_line: &str) {
+    let out = std::process::Command::new(check).args(paths).output().unwrap();
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{report}");
+    assert_eq!(report.lines().filter(|l| l.ends_with(valid_line)).count(), paths.len(), "{report}");
+}
+
+#[test]
+fn every_newsml_passes_iptcs_xsd() {
+    let Some(check) = oracle("check-newsml") else { return };
+    let (_dir, paths) = render_all("newsml");
+    assert_eq!(paths.len(), good_fixtures().len());
+    assert_oracle_passes(check, &paths, " validates");
 }
 
 #[test]

@@ -19,8 +19,8 @@ pub struct ConvertArgs {
     /// Article files; `-` reads standard input
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Renditions to write, comma-separated
-    #[arg(long, value_delimiter = ',', default_value = "ninjs,metadata", value_parser = rendition_names())]
+    /// Renditions to write, comma-separated [default: all]
+    #[arg(long, value_delimiter = ',', value_parser = rendition_names())]
     to: Vec<String>,
     /// Output folder (created if missing); `-` writes the one rendition to standard output
     #[arg(short, long, value_name = "DIR", default_value = ".")]
@@ -38,7 +38,11 @@ fn rendition_names() -> clap::builder::PossibleValuesParser {
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     let options = args.read.load_options()?;
-    let to: Vec<&str> = args.to.iter().map(String::as_str).collect();
+    let to: Vec<&str> = if args.to.is_empty() {
+        WRITERS.iter().map(|w| w.name).collect()
+    } else {
+        args.to.iter().map(String::as_str).collect()
+    };
     let to_stdout = args.output.as_os_str() == "-";
     if to_stdout && (to.len() != 1 || args.inputs.len() != 1) {
         bail!("`-o -` writes one rendition of one input to standard output; give one input and one --to");
@@ -74,7 +78,14 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
             bad += 1;
             continue;
         }
-        let renditions = render(&article, &to, Naming::ById).with_context(|| format!("{name}: cannot render"))?;
+        let renditions = match render(&article, &to, Naming::ById) {
+            Ok(renditions) => renditions,
+            Err(err) => {
+                eprintln!("newsarc: error: {name}: {err}; nothing written for it");
+                bad += 1;
+                continue;
+            }
+        };
         for rendition in renditions {
             if to_stdout {
                 let mut out = std::io::stdout().lock();

@@ -23,7 +23,7 @@ pub enum Outcome {
 #[command(
     name = "newsarc",
     version,
-    about = "Convert news article text files into standard renditions (IPTC ninjs, a metadata record) with SHA-256 checksums",
+    about = "Convert news article text files into standard renditions (IPTC NewsML-G2, IPTC ninjs, a metadata record) with SHA-256 checksums",
     after_help = "Examples:\n  newsarc convert story.txt -o out/\n  newsarc convert corpus/*.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  newsarc inspect story.txt\n  newsarc completions bash > /etc/bash_completion.d/newsarc\n\nExit status: 0 done, 1 some input was bad (the others were converted), 2 usage or operational error."
 )]
 pub struct Cli {

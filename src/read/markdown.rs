@@ -220,10 +220,10 @@ impl Builder {
             }
             Tag::Link { dest_url, title, .. } => {
                 self.inline_depth += 1;
-                Frame::Link { url: dest_url.into_string(), title: non_empty(&title), content: Vec::new() }
+                Frame::Link { url: normalize_destination(&dest_url), title: non_empty(&title), content: Vec::new() }
             }
             Tag::Image { dest_url, title, .. } => {
-                Frame::Image { src: dest_url.into_string(), title: non_empty(&title), alt: String::new() }
+                Frame::Image { src: normalize_destination(&dest_url), title: non_empty(&title), alt: String::new() }
             }
             // Not enabled in the parser options.
             _ => Frame::Skipped,
@@ -444,6 +444,21 @@ fn lines_as_inlines(text: &str) -> Vec<Inline> {
     out
 }
 
+/// A link destination as CommonMark's reference renderer normalizes it: characters a URL cannot
+/// hold (space, `"`, `<`, `>`, `\\`, `^`, backquote, `{`, `|`, `}`, controls) percent-encoded;
+/// `%` and non-ASCII letters kept (an IRI). Writers then only escape it.
+fn normalize_destination(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_control() || matches!(c, ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
@@ -479,6 +494,17 @@ mod tests {
                 content: vec![Inline::text("two "), Inline::Emphasis { content: vec![Inline::text("em")] }]
             }]
         );
+    }
+
+    #[test]
+    fn destinations_are_normalized_as_commonmark_does() {
+        let b = blocks("[a](<https://example.net/tresk festival?q=\"x\">) [b](https://example.org/año%20x)\n");
+        let Block::Paragraph { content } = &b[0] else { panic!() };
+        let urls: Vec<&str> = content
+            .iter()
+            .filter_map(|i| if let Inline::Link { url, .. } = i { Some(url.as_str()) } else { None })
+            .collect();
+        assert_eq!(urls, ["https://example.net/tresk%20festival?q=%22x%22", "https://example.org/año%20x"]);
     }
 
     #[test]

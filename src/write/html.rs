@@ -17,39 +17,30 @@ pub fn body(blocks: &[Block]) -> String {
     out
 }
 
-/// Escapes text for XML element content and attribute values.
+/// Escapes text for a double-quoted XML attribute value: `&`, `<`, `>` and `"`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    push_escaped(&mut out, text);
+    push_escaped(&mut out, text, true);
     out
 }
 
-fn push_escaped(out: &mut String, text: &str) {
+/// Escapes text for XML element content: `&`, `<` and `>` (so `]]>` cannot occur); quotes stay.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text, false);
+    out
+}
+
+fn push_escaped(out: &mut String, text: &str, attribute: bool) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '"' if attribute => out.push_str("&quot;"),
             c => out.push(c),
         }
     }
-}
-
-/// A link target as an attribute value: characters a URL cannot hold (space, `"`, `<`, `>`,
-/// `\\`, `^`, backquote, `{`, `|`, `}`, controls) are percent-encoded, as CommonMark renderers
-/// do; `%` and non-ASCII letters are kept (HTML takes IRIs). The model keeps the URL as written.
-pub fn href(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        if c.is_ascii_control() || matches!(c, ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}') {
-            out.push_str(&format!("%{:02X}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    escape(&out)
 }
 
 /// Whether a link target may be a link: not a scheme that runs code.
@@ -122,11 +113,11 @@ fn write_block(out: &mut String, block: &Block) {
             out.push_str("<pre><code");
             if let Some(lang) = language {
                 out.push_str(" class=\"language-");
-                push_escaped(out, lang);
+                push_escaped(out, lang, true);
                 out.push('"');
             }
             out.push('>');
-            push_escaped(out, text);
+            push_escaped(out, text, false);
             out.push_str("</code></pre>\n");
         }
         Block::Table { alignments, header, rows } => {
@@ -157,17 +148,17 @@ fn write_row(out: &mut String, cell: &str, alignments: &[Alignment], cells: &[Ve
 
 fn write_image(out: &mut String, src: &str, alt: &str, title: Option<&str>) {
     if !is_safe_url(src) {
-        push_escaped(out, alt);
+        push_escaped(out, alt, false);
         return;
     }
     out.push_str("<img src=\"");
-    out.push_str(&href(src));
+    push_escaped(out, src, true);
     out.push_str("\" alt=\"");
-    push_escaped(out, alt);
+    push_escaped(out, alt, true);
     out.push('"');
     if let Some(title) = title {
         out.push_str(" title=\"");
-        push_escaped(out, title);
+        push_escaped(out, title, true);
         out.push('"');
     }
     out.push_str("/>");
@@ -176,7 +167,7 @@ fn write_image(out: &mut String, src: &str, alt: &str, title: Option<&str>) {
 fn write_inlines(out: &mut String, inlines: &[Inline]) {
     for inline in inlines {
         match inline {
-            Inline::Text { text } => push_escaped(out, text),
+            Inline::Text { text } => push_escaped(out, text, false),
             Inline::Emphasis { content } => {
                 out.push_str("<em>");
                 write_inlines(out, content);
@@ -189,11 +180,11 @@ fn write_inlines(out: &mut String, inlines: &[Inline]) {
             }
             Inline::Link { url, title, content } if is_safe_url(url) => {
                 out.push_str("<a href=\"");
-                out.push_str(&href(url));
+                push_escaped(out, url, true);
                 out.push('"');
                 if let Some(title) = title {
                     out.push_str(" title=\"");
-                    push_escaped(out, title);
+                    push_escaped(out, title, true);
                     out.push('"');
                 }
                 out.push('>');
@@ -203,7 +194,7 @@ fn write_inlines(out: &mut String, inlines: &[Inline]) {
             Inline::Link { content, .. } => write_inlines(out, content),
             Inline::Code { text } => {
                 out.push_str("<code>");
-                push_escaped(out, text);
+                push_escaped(out, text, false);
                 out.push_str("</code>");
             }
             Inline::Image { src, alt, title } => write_image(out, src, alt, title.as_deref()),
@@ -220,19 +211,7 @@ mod tests {
     #[test]
     fn text_that_breaks_naive_xml_is_escaped() {
         let blocks = vec![Block::Paragraph { content: vec![Inline::text("a < b && c > d ]]> -- \"q\" 'a' <br>")] }];
-        assert_eq!(
-            body(&blocks),
-            "<p>a &lt; b &amp;&amp; c &gt; d ]]&gt; -- &quot;q&quot; &#39;a&#39; &lt;br&gt;</p>\n"
-        );
-    }
-
-    #[test]
-    fn hrefs_encode_what_urls_cannot_hold() {
-        assert_eq!(
-            href("https://example.net/tresk festival?q=\"a\"&b"),
-            "https://example.net/tresk%20festival?q=%22a%22&amp;b"
-        );
-        assert_eq!(href("https://example.org/año-nuevo%20x"), "https://example.org/año-nuevo%20x");
+        assert_eq!(body(&blocks), "<p>a &lt; b &amp;&amp; c &gt; d ]]&gt; -- \"q\" 'a' &lt;br&gt;</p>\n");
     }
 
     #[test]

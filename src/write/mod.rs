@@ -4,6 +4,7 @@
 //! and a line there. A writer never parses and never does I/O; it returns bytes, the same bytes
 //! for the same article and context.
 //!
+//! - [`newsml`]: IPTC NewsML-G2 2.35 newsItem.
 //! - [`ninjs`]: IPTC ninjs 3.1 JSON.
 //! - [`metadata`]: the project's metadata record, which also lists the checksums of the other
 //!   renditions, so it is written last (it is last in the table).
@@ -11,6 +12,7 @@
 
 pub mod html;
 pub mod metadata;
+pub mod newsml;
 pub mod ninjs;
 
 use crate::model::Article;
@@ -53,6 +55,14 @@ pub struct Writer {
 
 /// Every rendition, in the order they are written.
 pub const WRITERS: &[Writer] = &[
+    Writer {
+        name: "newsml",
+        description: "IPTC NewsML-G2 2.35 text newsItem (XHTML body)",
+        media_type: "application/vnd.iptc.g2.newsitem+xml",
+        suffix: ".newsml.xml",
+        package_name: "article.xml",
+        write: newsml::write,
+    },
     Writer {
         name: "ninjs",
         description: "IPTC ninjs 3.1 (news in JSON)",
