@@ -76,9 +76,9 @@ pub fn write(article: &Article, _context: &WriteContext) -> Result<Vec<u8>, Writ
         Direction::Ltr => "ltr",
     };
     let title = escape_text(article.headline.as_deref().unwrap_or(&article.id));
-    let _ = write!(
+    let _ = writeln!(
         x,
-        "<html xmlns=\"{XHTML_NAMESPACE}\" lang=\"{lang}\" xml:lang=\"{lang}\" dir=\"{dir}\"><head><title>{title}</title></head><body>\n"
+        "<html xmlns=\"{XHTML_NAMESPACE}\" lang=\"{lang}\" xml:lang=\"{lang}\" dir=\"{dir}\"><head><title>{title}</title></head><body>"
     );
     x.push_str(&html::body(&article.body));
     x.push_str("</body></html>\n    </inlineXML>\n  </contentSet>\n</newsItem>\n");
