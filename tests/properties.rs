@@ -95,3 +95,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// Whatever the text reader makes, NewsML-G2 carries it back exactly.
+    #[test]
+    fn newsml_round_trips_any_article(text in articleish()) {
+        if let Ok(mut article) = read(text.as_bytes(), &ReadOptions::default()) {
+            article.version_created = newsarc::model::Timestamp::from_unix_seconds(0);
+            let xml = render(&article, &["newsml"], Naming::ById).unwrap().remove(0).bytes;
+            let options = ReadOptions { source_name: Some(format!("{}.newsml.xml", article.id)), ..ReadOptions::default() };
+            let back = newsarc::read::newsml::read(&xml, &options).unwrap();
+            prop_assert_eq!(&back.body, &article.body, "{}", String::from_utf8_lossy(&xml));
+            prop_assert_eq!(&back.headline, &article.headline);
+            prop_assert_eq!(&back.dateline, &article.dateline);
+            prop_assert_eq!(&back.source_url, &article.source_url);
+            prop_assert_eq!(&back.publisher, &article.publisher);
+            prop_assert_eq!(&back.byline, &article.byline);
+        }
+    }
+}

@@ -50,3 +50,23 @@ fn inspect_into_a_closed_pipe_reported_an_error() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// Found by the NewsML round-trip property: the parser's empty text events became empty runs.
+#[test]
+fn empty_text_runs_entered_the_model() {
+    let a = read(b"> # # **_* # \n\n", &ReadOptions::default()).unwrap();
+    let json = serde_json::to_string(&a.body).unwrap();
+    assert!(!json.contains(r#""text":"""#), "{json}");
+}
+
+/// Found by the NewsML round-trip property: a dateline written with two spaces was normalized
+/// when read back, no longer matched the body, and lost its separator.
+#[test]
+fn a_dateline_with_two_spaces_lost_its_separator_in_newsml() {
+    let mut a = read(b"A  Baghdad, January 24 (RHC)-- text\n", &ReadOptions::default()).unwrap();
+    a.version_created = newsarc::model::Timestamp::from_unix_seconds(0);
+    let xml = newsarc::convert::render(&a, &["newsml"], newsarc::convert::Naming::ById).unwrap().remove(0).bytes;
+    let back = newsarc::read::newsml::read(&xml, &ReadOptions::default()).unwrap();
+    assert_eq!(back.dateline, a.dateline);
+    assert_eq!(back.dateline.unwrap().separator.as_deref(), Some("--"));
+}

@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod conformance;
 mod determinism;
+mod newsml;
 mod properties;
 mod read;
 mod regression;

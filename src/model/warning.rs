@@ -39,6 +39,9 @@ pub enum WarningCode {
     /// CommonMark); that line was read as a paragraph.
     #[serde(rename = "NA-READ-010")]
     ClosingBreakUnderText,
+    /// A NewsML-G2 item's content is elsewhere (`remoteContent`); only its metadata was read.
+    #[serde(rename = "NA-READ-011")]
+    RemoteContent,
 }
 
 impl WarningCode {
@@ -55,6 +58,7 @@ impl WarningCode {
             WarningCode::MixedLineEndings => "NA-READ-008",
             WarningCode::SetextHeadline => "NA-READ-009",
             WarningCode::ClosingBreakUnderText => "NA-READ-010",
+            WarningCode::RemoteContent => "NA-READ-011",
         }
     }
 }

@@ -43,6 +43,13 @@ pub fn parse(text: &str) -> Option<Dateline> {
     })
 }
 
+/// Reads a dateline given on its own (a NewsML-G2 `dateline` element): `PLACE, DATE (AGENCY)`.
+pub fn parse_alone(text: &str) -> Option<Dateline> {
+    let mut d = parse(&format!("{} x", text.trim_end()))?;
+    d.separator = None;
+    Some(d)
+}
+
 /// A place starts with a capital (or a letter of a script without case).
 fn plausible_head(head: &str) -> bool {
     head.chars().next().is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())

@@ -306,6 +306,11 @@ impl Builder {
     }
 
     fn text(&mut self, t: &str) {
+        // The parser can emit empty text events (after a heading's closing `#`s); the model has no
+        // empty runs.
+        if t.is_empty() {
+            return;
+        }
         match self.stack.last_mut() {
             Some(Frame::Code { text, .. } | Frame::Html(text)) => text.push_str(t),
             Some(Frame::Image { alt, .. }) => alt.push_str(t),
@@ -365,13 +370,23 @@ impl Builder {
     }
 
     fn push_block(&mut self, block: Block, end: usize) {
-        for frame in self.stack.iter_mut().rev() {
+        let mut loosen_list_below = None;
+        for (i, frame) in self.stack.iter_mut().enumerate().rev() {
             match frame {
                 Frame::Root(blocks) => {
                     blocks.push(TopBlock { block, range: self.top_start..end.max(self.top_start) });
                     return;
                 }
-                Frame::Quote(blocks) | Frame::Item(blocks) => {
+                Frame::Item(blocks) => {
+                    // Two paragraphs in a row in one item (only flattening makes that) cannot be
+                    // a tight list: CommonMark needs a blank line between them.
+                    if matches!((&block, blocks.last()), (Block::Paragraph { .. }, Some(Block::Paragraph { .. }))) {
+                        loosen_list_below = Some(i);
+                    }
+                    blocks.push(block);
+                    break;
+                }
+                Frame::Quote(blocks) => {
                     blocks.push(block);
                     return;
                 }
@@ -382,6 +397,11 @@ impl Builder {
                 }
                 _ => {}
             }
+        }
+        if let Some(Frame::List { tight, .. }) =
+            loosen_list_below.and_then(|i| i.checked_sub(1)).map(|i| &mut self.stack[i])
+        {
+            *tight = false;
         }
     }
 }

@@ -13,8 +13,11 @@ pub mod dateline;
 pub mod decode;
 pub mod language;
 pub mod markdown;
+pub mod newsml;
 pub mod sidecar;
 pub mod text;
+pub mod xhtml;
+pub mod xml;
 
 use crate::model::Article;
 
@@ -61,6 +64,10 @@ pub enum ReadError {
          the file was cut off: pass --lossy to replace the incomplete character with U+FFFD"
     )]
     TruncatedUtf8 { offset: u64, line: u32, column: u32, bytes: String },
+    #[error("XML error at line {line}, column {column}: {message}")]
+    Xml { line: u32, column: u32, message: String },
+    #[error("{0}")]
+    Unsupported(String),
     #[error("sidecar metadata: {0}")]
     Sidecar(String),
 }
@@ -74,12 +81,33 @@ pub struct Reader {
 }
 
 /// Every input format, by name.
-pub const READERS: &[Reader] = &[Reader {
-    name: "text",
-    extensions: &["txt", "md", "markdown"],
-    description: "news article text (Markdown as scrapers leave it)",
-    read: text::read,
-}];
+pub const READERS: &[Reader] = &[
+    Reader {
+        name: "text",
+        extensions: &["txt", "md", "markdown"],
+        description: "news article text (Markdown as scrapers leave it)",
+        read: text::read,
+    },
+    Reader {
+        name: "newsml",
+        extensions: &["xml"],
+        description: "IPTC NewsML-G2 text newsItem (XHTML, NITF or plain-text body)",
+        read: newsml::read,
+    },
+];
+
+/// The id an article gets from its file name: the name without its extension, and without a
+/// rendition suffix (`story.newsml.xml` is `story`), made safe; `sha256-<16 hex>` when no name
+/// gives one (standard input, or a name with no usable character).
+pub fn default_id(source_name: Option<&str>, sha256: &str) -> String {
+    source_name
+        .map(|n| n.rsplit_once('.').map_or(n, |(stem, _)| stem))
+        .map(|stem| {
+            ["newsml", "ninjs", "metadata"].iter().find_map(|s| stem.strip_suffix(&format!(".{s}"))).unwrap_or(stem)
+        })
+        .and_then(crate::model::safe_id_from_name)
+        .unwrap_or_else(|| format!("sha256-{}", &sha256[..16]))
+}
 
 /// The reader called `name`.
 pub fn reader(name: &str) -> Option<&'static Reader> {

@@ -8,7 +8,7 @@
 use super::markdown::{self, TopBlock};
 use super::{ReadError, ReadOptions, dateline, decode, language};
 use crate::model::text::{plain_text, word_count};
-use crate::model::{Article, Block, Inline, SourceFile, Warning, WarningCode, safe_id_from_name, uri_for_sha256};
+use crate::model::{Article, Block, Inline, SourceFile, Warning, WarningCode, uri_for_sha256};
 use sha2::{Digest, Sha256};
 
 /// Most footer blocks (URL, publisher, a stray line) after the closing break.
@@ -78,12 +78,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     let (language, language_origin, direction, language_warning) = language::detect(&sample);
     warnings.extend(language_warning);
 
-    let id = options
-        .source_name
-        .as_deref()
-        .map(|n| n.rsplit_once('.').map_or(n, |(stem, _)| stem))
-        .and_then(safe_id_from_name)
-        .unwrap_or_else(|| format!("sha256-{}", &sha256[..16]));
+    let id = super::default_id(options.source_name.as_deref(), &sha256);
     Ok(Article {
         id,
         uri: uri_for_sha256(&sha256),

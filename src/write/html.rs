@@ -38,6 +38,9 @@ fn push_escaped(out: &mut String, text: &str, attribute: bool) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' if attribute => out.push_str("&quot;"),
+            // XML parsers turn raw line breaks and tabs in attributes into spaces.
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
             c => out.push(c),
         }
     }

@@ -2,8 +2,9 @@
 //! power), valid against IPTC's XSD.
 //!
 //! Where things go: the guid is the article's URN; `versionCreated` is the version timestamp
-//! (required by NewsML-G2, so an article without one cannot be written); `contentCreated` only
-//! when the whole date is known (a month and day without a year cannot be expressed); the
+//! (required by NewsML-G2, so an article without one cannot be written); `contentCreated` when
+//! the year is known, truncated as far as the date is (`2020`, `2020-01`, `2020-01-24`): a month
+//! and day without a year cannot be expressed, and a year is never guessed; the
 //! dateline's place is `located`, its agency an `infoSource`, its verbatim text (without the
 //! separator) `dateline`; the byline is `by`; the publisher is the `creditline` and, failing
 //! better, the `provider`; the source URL is an `irel:seeAlso` link. The body is XHTML in
@@ -54,7 +55,8 @@ pub fn write(article: &Article, _context: &WriteContext) -> Result<Vec<u8>, Writ
     x.push_str("  </itemMeta>\n");
 
     x.push_str("  <contentMeta>\n");
-    if let Some(date) = article.date.filter(|d| d.is_complete()) {
+    // A truncated date (2020, 2020-01) is valid here; a month and day without a year is not.
+    if let Some(date) = article.date.filter(|d| d.year().is_some()) {
         let _ = writeln!(x, "    <contentCreated>{date}</contentCreated>");
     }
     if let Some(place) = dateline.and_then(|d| d.place.as_deref()) {
