@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod read;
 pub mod schemas;
+pub mod validate;
 pub mod write;
 
 /// This version of newsarc, as written into renditions and records.

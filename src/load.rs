@@ -82,21 +82,20 @@ pub fn load(input: &Input, options: &LoadOptions) -> Result<Article, LoadError> 
     let mut article =
         (reader.read)(&bytes, &read_options).map_err(|source| LoadError::Read { input: name.clone(), source })?;
 
-    if let (Input::Path(path), false) = (input, options.no_sidecar) {
-        if let Some(sidecar) = sidecar_path(path).filter(|p| p.is_file()) {
-            let sidecar_name = sidecar.display().to_string();
-            let bytes =
-                std::fs::read(&sidecar).map_err(|source| LoadError::Io { input: sidecar_name.clone(), source })?;
-            let overrides =
-                read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
-            article.apply(&overrides, LanguageOrigin::Sidecar);
-            if let Some(source) = article.source.as_mut() {
-                source.sidecar = Some(SidecarFile {
-                    name: sidecar.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                    size: bytes.len() as u64,
-                    sha256: hex::encode(Sha256::digest(&bytes)),
-                });
-            }
+    if let (Input::Path(path), false) = (input, options.no_sidecar)
+        && let Some(sidecar) = sidecar_path(path).filter(|p| p.is_file())
+    {
+        let sidecar_name = sidecar.display().to_string();
+        let bytes = std::fs::read(&sidecar).map_err(|source| LoadError::Io { input: sidecar_name.clone(), source })?;
+        let overrides =
+            read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
+        article.apply(&overrides, LanguageOrigin::Sidecar);
+        if let Some(source) = article.source.as_mut() {
+            source.sidecar = Some(SidecarFile {
+                name: sidecar.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                size: bytes.len() as u64,
+                sha256: hex::encode(Sha256::digest(&bytes)),
+            });
         }
     }
     article.apply(&options.overrides, LanguageOrigin::Option);

@@ -195,3 +195,33 @@ fn the_record_lists_the_true_checksums() {
     assert_eq!(record["source"]["sha256"], "ec7ace06eea8e571743486666a1e4e02ecd5f30c10007ed28195dd883a63bf7e");
     assert_eq!(record["source"]["size"], 487);
 }
+
+#[cfg(not(feature = "xsd"))]
+#[test]
+fn validate_without_the_xsd_feature_says_how_to_get_it() {
+    let (code, _, err) = run(newsarc().args(["validate", "--xsd", "s.xsd", "a.xml"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--features xsd"), "{err}");
+}
+
+#[cfg(feature = "xsd")]
+#[test]
+fn validate_reports_findings_and_exits_by_verdict() {
+    let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/oracles/newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd");
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) =
+        run(newsarc().arg("convert").arg(fixture("sample-shape.txt")).args(["--to", "newsml", "-o"]).arg(out.path()));
+    assert_eq!(code, 0, "{err}");
+    let good = out.path().join("sample-shape.newsml.xml");
+    let (code, stdout, _) = run(newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(&good));
+    assert_eq!(code, 0, "{stdout}");
+    let bad = out.path().join("bad.xml");
+    std::fs::write(&bad, std::fs::read_to_string(&good).unwrap().replace("<itemClass qcode=\"ninat:text\"/>", ""))
+        .unwrap();
+    let (code, stdout, _) = run(newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(&good).arg(&bad));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("bad.xml:6: error NA-XSD-001:"), "{stdout}");
+    let (code, _, err) = run(newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(out.path().join("missing.xml")));
+    assert_eq!(code, 2, "{err}");
+}

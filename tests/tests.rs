@@ -10,3 +10,5 @@ mod properties;
 mod read;
 mod regression;
 mod snapshots;
+#[cfg(feature = "xsd")]
+mod xsd;

@@ -6,6 +6,7 @@ mod convert;
 mod formats;
 mod inspect;
 mod schema;
+mod validate;
 
 use clap::{Args, Parser, Subcommand};
 use newsarc::load::LoadOptions;
@@ -37,6 +38,7 @@ enum Command {
     Inspect(inspect::InspectArgs),
     Formats(formats::FormatsArgs),
     Schema(schema::SchemaArgs),
+    Validate(validate::ValidateArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args),
         Command::Formats(args) => formats::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -37,10 +37,10 @@ pub enum DateError {
 
 impl PartialDate {
     pub fn new(year: Option<i32>, month: Option<u8>, day: Option<u8>) -> Result<PartialDate, DateError> {
-        if let Some(y) = year {
-            if !(1..=9999).contains(&y) {
-                return Err(DateError::Year(y));
-            }
+        if let Some(y) = year
+            && !(1..=9999).contains(&y)
+        {
+            return Err(DateError::Year(y));
         }
         match (month, day) {
             (None, Some(_)) => return Err(DateError::DayWithoutMonth),

@@ -38,32 +38,31 @@ pub struct Overrides {
 impl Overrides {
     /// Checks what serde cannot: safe ids, language tags, URIs, text that XML can hold.
     pub fn check(&self) -> Result<(), String> {
-        if let Some(id) = &self.id {
-            if !super::is_safe_id(id) {
-                return Err(format!(
-                    "id `{id}` is not a safe name ([A-Za-z0-9._-], 1 to 120 characters, not starting with `.` or `-`)"
-                ));
-            }
+        if let Some(id) = &self.id
+            && !super::is_safe_id(id)
+        {
+            return Err(format!(
+                "id `{id}` is not a safe name ([A-Za-z0-9._-], 1 to 120 characters, not starting with `.` or `-`)"
+            ));
         }
-        if let Some(lang) = &self.language {
-            if !is_language_tag(lang) {
-                return Err(format!("language `{lang}` is not a BCP 47 tag such as `en`, `es-419` or `zh-Hant`"));
-            }
+        if let Some(lang) = &self.language
+            && !is_language_tag(lang)
+        {
+            return Err(format!("language `{lang}` is not a BCP 47 tag such as `en`, `es-419` or `zh-Hant`"));
         }
         for (name, value) in [("uri", &self.uri), ("source_url", &self.source_url)] {
-            if let Some(v) = value {
-                if !is_uri(v) {
-                    return Err(format!("{name} `{v}` is not an absolute URI (scheme:rest, no spaces)"));
-                }
+            if let Some(v) = value
+                && !is_uri(v)
+            {
+                return Err(format!("{name} `{v}` is not an absolute URI (scheme:rest, no spaces)"));
             }
         }
         for (name, value) in [("headline", &self.headline), ("byline", &self.byline), ("publisher", &self.publisher)] {
-            if let Some(v) = value {
-                if v.trim().is_empty()
-                    || v.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}')
-                {
-                    return Err(format!("{name} must be non-empty text without control characters"));
-                }
+            if let Some(v) = value
+                && (v.trim().is_empty()
+                    || v.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}'))
+            {
+                return Err(format!("{name} must be non-empty text without control characters"));
             }
         }
         Ok(())

@@ -63,11 +63,11 @@ fn plausible_agency(agency: &str) -> bool {
 }
 
 fn split_place_and_date(head: &str) -> (Option<String>, Option<PartialDate>) {
-    if let Some((place, last)) = head.rsplit_once(',') {
-        if let Some(date) = parse_month_day(last.trim()) {
-            let place = place.trim();
-            return ((!place.is_empty()).then(|| place.to_string()), Some(date));
-        }
+    if let Some((place, last)) = head.rsplit_once(',')
+        && let Some(date) = parse_month_day(last.trim())
+    {
+        let place = place.trim();
+        return ((!place.is_empty()).then(|| place.to_string()), Some(date));
     }
     if let Some(date) = parse_month_day(head) {
         return (None, Some(date));

@@ -151,10 +151,10 @@ impl Builder {
             Tag::Paragraph => {
                 self.close_implicit(range.start);
                 // The parser gives paragraphs inside items of loose lists only.
-                if matches!(self.stack.last(), Some(Frame::Item(_))) {
-                    if let Some(Frame::List { tight, .. }) = self.stack.iter_mut().rev().nth(1) {
-                        *tight = false;
-                    }
+                if matches!(self.stack.last(), Some(Frame::Item(_)))
+                    && let Some(Frame::List { tight, .. }) = self.stack.iter_mut().rev().nth(1)
+                {
+                    *tight = false;
                 }
                 Frame::Paragraph { content: Vec::new(), implicit: false }
             }
@@ -244,10 +244,10 @@ impl Builder {
                     if let Some(Frame::Table { header, row, .. }) = self.stack.last_mut() {
                         *header = std::mem::take(row);
                     }
-                } else if matches!(tag, TagEnd::TableRow) {
-                    if let Some(Frame::Table { rows, row, .. }) = self.stack.last_mut() {
-                        rows.push(std::mem::take(row));
-                    }
+                } else if matches!(tag, TagEnd::TableRow)
+                    && let Some(Frame::Table { rows, row, .. }) = self.stack.last_mut()
+                {
+                    rows.push(std::mem::take(row));
                 }
             }
             Frame::Quote(blocks) => {
@@ -354,12 +354,11 @@ impl Builder {
 
     /// Closes an implicit paragraph, if one is open; `end` is where the source has moved on to.
     fn close_implicit(&mut self, end: usize) {
-        if let Some(Frame::Paragraph { implicit: true, .. }) = self.stack.last() {
-            if let Some(Frame::Paragraph { content, .. }) = self.stack.pop() {
-                if !content.is_empty() {
-                    self.push_block(paragraph_or_image(content), end);
-                }
-            }
+        if let Some(Frame::Paragraph { implicit: true, .. }) = self.stack.last()
+            && let Some(Frame::Paragraph { content, .. }) = self.stack.pop()
+            && !content.is_empty()
+        {
+            self.push_block(paragraph_or_image(content), end);
         }
     }
 

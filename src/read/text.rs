@@ -117,24 +117,24 @@ struct Parts {
 fn recognise(top: Vec<TopBlock>, text: &str, lines: &LineIndex, warnings: &mut Vec<Warning>) -> Parts {
     let mut blocks: Vec<TopBlock> = top;
     let mut headline = None;
-    if let Some(first) = blocks.first() {
-        if let Block::Heading { level, content } = &first.block {
-            let source = &text[first.range.clone()];
-            let setext = !source.trim_start().starts_with('#');
-            if *level == 1 || (*level == 2 && setext) {
-                headline = Some(normalize_space(&plain_text(content))).filter(|h| !h.is_empty());
-                if *level == 2 {
-                    let (line, column) = lines.at(text, first.range.start);
-                    warnings.push(
+    if let Some(first) = blocks.first()
+        && let Block::Heading { level, content } = &first.block
+    {
+        let source = &text[first.range.clone()];
+        let setext = !source.trim_start().starts_with('#');
+        if *level == 1 || (*level == 2 && setext) {
+            headline = Some(normalize_space(&plain_text(content))).filter(|h| !h.is_empty());
+            if *level == 2 {
+                let (line, column) = lines.at(text, first.range.start);
+                warnings.push(
                         Warning::new(
                             WarningCode::SetextHeadline,
                             "headline read from a line of text above `---` (a level-2 setext heading); write `# Headline` to be explicit",
                         )
                         .at(line, column),
                     );
-                }
-                blocks.remove(0);
             }
+            blocks.remove(0);
         }
     }
     if matches!(blocks.first().map(|b| &b.block), Some(Block::Rule)) {

@@ -155,10 +155,10 @@ pub fn parse(text: &str) -> Result<Document, XmlError> {
                 }
             }
             Event::Decl(decl) => {
-                if let Some(Ok(encoding)) = decl.encoding() {
-                    if !encoding.eq_ignore_ascii_case("utf-8") {
-                        return Err(err(format!("encoding `{encoding}`: only UTF-8 documents are read")));
-                    }
+                if let Some(Ok(encoding)) = decl.encoding()
+                    && !encoding.eq_ignore_ascii_case("utf-8")
+                {
+                    return Err(err(format!("encoding `{encoding}`: only UTF-8 documents are read")));
                 }
             }
             Event::Empty(_) => unreachable!("expand_empty_elements is on"),

@@ -1,0 +1,61 @@
+//! Validation: checks whose results are data, not errors.
+//!
+//! A check produces [`Finding`]s, each with a stable code (documented in `docs/codes.md`), a
+//! severity, the file, the place in it and a message saying what is wrong. Findings are collected,
+//! never thrown: a run reports all of them. What stops a run (a schema that cannot be loaded, a
+//! file that cannot be read) is an error of its own, [`ValidateError`].
+//!
+//! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.
+
+#[cfg(feature = "xsd")]
+pub mod xsd;
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem found, with its stable code and place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {severity} {}: {}", self.code, self.message)
+    }
+}
+
+/// Why a validation could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    #[error("cannot load the XML Schema {path}: {message}")]
+    Schema { path: String, message: String },
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
