@@ -4,17 +4,41 @@
 //! All text is escaped; raw HTML from the input is text in the model and stays text here. Links
 //! and images with a script-capable scheme (`javascript:`, `vbscript:`, `data:`) lose their
 //! link and keep their text.
+//!
+//! [`Options`] adapt the markup to a container that needs it, in ways `read::xhtml` undoes:
+//! EPUB may not show remote images or link to files it does not hold, so images become marked
+//! links (`a.newsarc-image`, alt text in `data-alt`) and links without a scheme become marked
+//! spans (`span.newsarc-link`, target in `data-href`); headings can be moved down a level (a
+//! level that would pass 6 keeps its own in `data-level`); the dateline can be marked with a span.
 
 use crate::model::{Alignment, Block, Inline};
 use std::fmt::Write;
 
+/// How the body is written; the default is plain XHTML.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Levels added to every heading (an article title above the body takes level 1).
+    pub heading_offset: u8,
+    /// Images as marked links, for containers that may not show remote images.
+    pub images_as_links: bool,
+    /// Links without a URL scheme as marked spans, for containers that check link targets.
+    pub only_absolute_links: bool,
+    /// Text at the very start of the first paragraph to wrap in `<span class="dateline">`.
+    pub dateline: Option<&'a str>,
+}
+
 /// The body blocks as XHTML elements, one block per line.
 pub fn body(blocks: &[Block]) -> String {
-    let mut out = String::new();
+    body_with(blocks, &Options::default())
+}
+
+/// The body blocks as XHTML elements, written with `options`.
+pub fn body_with(blocks: &[Block], options: &Options<'_>) -> String {
+    let mut w = Writer { out: String::new(), options, dateline: options.dateline };
     for block in blocks {
-        write_block(&mut out, block);
+        w.block(block);
     }
-    out
+    w.out
 }
 
 /// Escapes text for a double-quoted XML attribute value: `&`, `<`, `>` and `"`.
@@ -52,157 +76,225 @@ pub fn is_safe_url(url: &str) -> bool {
     !matches!(scheme.as_deref(), Some("javascript" | "vbscript" | "data"))
 }
 
-fn write_block(out: &mut String, block: &Block) {
-    match block {
-        Block::Paragraph { content } => {
-            out.push_str("<p>");
-            write_inlines(out, content);
-            out.push_str("</p>\n");
-        }
-        Block::Heading { level, content } => {
-            let level = (*level).clamp(1, 6);
-            let _ = write!(out, "<h{level}>");
-            write_inlines(out, content);
-            let _ = writeln!(out, "</h{level}>");
-        }
-        Block::Quote { blocks } => {
-            out.push_str("<blockquote>\n");
-            blocks.iter().for_each(|b| write_block(out, b));
-            out.push_str("</blockquote>\n");
-        }
-        Block::List { ordered, start, tight, items } => {
-            match (ordered, start) {
-                (true, Some(n)) if *n != 1 => {
-                    let _ = writeln!(out, "<ol start=\"{n}\">");
+/// Whether a URL names its scheme (`https:`, `mailto:`), so it points outside any container.
+pub fn is_absolute_url(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    })
+}
+
+struct Writer<'o> {
+    out: String,
+    options: &'o Options<'o>,
+    /// The dateline still to mark; taken by the first paragraph.
+    dateline: Option<&'o str>,
+}
+
+impl Writer<'_> {
+    fn text(&mut self, text: &str) {
+        push_escaped(&mut self.out, text, false);
+    }
+
+    fn attr(&mut self, name: &str, value: &str) {
+        let _ = write!(self.out, " {name}=\"");
+        push_escaped(&mut self.out, value, true);
+        self.out.push('"');
+    }
+
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Paragraph { content } => {
+                self.out.push_str("<p>");
+                match self.dateline.take() {
+                    Some(dateline) => self.inlines_with_dateline(content, dateline),
+                    None => self.inlines(content),
                 }
-                (true, _) => out.push_str("<ol>\n"),
-                (false, _) => out.push_str("<ul>\n"),
+                self.out.push_str("</p>\n");
             }
-            for item in items {
-                out.push_str("<li>");
-                for (i, block) in item.blocks.iter().enumerate() {
-                    match block {
-                        // Items of tight lists are runs of text, as CommonMark renders them.
-                        Block::Paragraph { content } if *tight => {
-                            write_inlines(out, content);
-                            if i + 1 < item.blocks.len() {
-                                out.push('\n');
+            Block::Heading { level, content } => {
+                self.dateline = None;
+                let written = level.saturating_add(self.options.heading_offset).clamp(1, 6);
+                let _ = write!(self.out, "<h{written}");
+                if self.options.heading_offset > 0 && written != level + self.options.heading_offset {
+                    self.attr("data-level", &level.to_string());
+                }
+                self.out.push('>');
+                self.inlines(content);
+                let _ = writeln!(self.out, "</h{written}>");
+            }
+            Block::Quote { blocks } => {
+                self.dateline = None;
+                self.out.push_str("<blockquote>\n");
+                blocks.iter().for_each(|b| self.block(b));
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::List { ordered, start, tight, items } => {
+                self.dateline = None;
+                match (ordered, start) {
+                    (true, Some(n)) if *n != 1 => {
+                        let _ = writeln!(self.out, "<ol start=\"{n}\">");
+                    }
+                    (true, _) => self.out.push_str("<ol>\n"),
+                    (false, _) => self.out.push_str("<ul>\n"),
+                }
+                for item in items {
+                    self.out.push_str("<li>");
+                    for (i, block) in item.blocks.iter().enumerate() {
+                        match block {
+                            // Items of tight lists are runs of text, as CommonMark renders them.
+                            Block::Paragraph { content } if *tight => {
+                                self.inlines(content);
+                                if i + 1 < item.blocks.len() {
+                                    self.out.push('\n');
+                                }
                             }
-                        }
-                        block => {
-                            if i == 0 {
-                                out.push('\n');
+                            block => {
+                                if i == 0 {
+                                    self.out.push('\n');
+                                }
+                                self.block(block);
                             }
-                            write_block(out, block);
                         }
                     }
+                    self.out.push_str("</li>\n");
                 }
-                out.push_str("</li>\n");
+                self.out.push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
             }
-            out.push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
-        }
-        Block::Image { src, alt, title, caption } => {
-            out.push_str("<figure>");
-            write_image(out, src, alt, title.as_deref());
-            if !caption.is_empty() {
-                out.push_str("<figcaption>");
-                write_inlines(out, caption);
-                out.push_str("</figcaption>");
-            }
-            out.push_str("</figure>\n");
-        }
-        Block::Rule => out.push_str("<hr/>\n"),
-        Block::Code { language, text } => {
-            out.push_str("<pre><code");
-            if let Some(lang) = language {
-                out.push_str(" class=\"language-");
-                push_escaped(out, lang, true);
-                out.push('"');
-            }
-            out.push('>');
-            push_escaped(out, text, false);
-            out.push_str("</code></pre>\n");
-        }
-        Block::Table { alignments, header, rows } => {
-            out.push_str("<table>\n<thead>\n");
-            write_row(out, "th", alignments, header);
-            out.push_str("</thead>\n<tbody>\n");
-            rows.iter().for_each(|row| write_row(out, "td", alignments, row));
-            out.push_str("</tbody>\n</table>\n");
-        }
-    }
-}
-
-fn write_row(out: &mut String, cell: &str, alignments: &[Alignment], cells: &[Vec<Inline>]) {
-    out.push_str("<tr>");
-    for (i, content) in cells.iter().enumerate() {
-        let align = match alignments.get(i) {
-            Some(Alignment::Left) => " style=\"text-align: left\"",
-            Some(Alignment::Center) => " style=\"text-align: center\"",
-            Some(Alignment::Right) => " style=\"text-align: right\"",
-            _ => "",
-        };
-        let _ = write!(out, "<{cell}{align}>");
-        write_inlines(out, content);
-        let _ = write!(out, "</{cell}>");
-    }
-    out.push_str("</tr>\n");
-}
-
-fn write_image(out: &mut String, src: &str, alt: &str, title: Option<&str>) {
-    if !is_safe_url(src) {
-        push_escaped(out, alt, false);
-        return;
-    }
-    out.push_str("<img src=\"");
-    push_escaped(out, src, true);
-    out.push_str("\" alt=\"");
-    push_escaped(out, alt, true);
-    out.push('"');
-    if let Some(title) = title {
-        out.push_str(" title=\"");
-        push_escaped(out, title, true);
-        out.push('"');
-    }
-    out.push_str("/>");
-}
-
-fn write_inlines(out: &mut String, inlines: &[Inline]) {
-    for inline in inlines {
-        match inline {
-            Inline::Text { text } => push_escaped(out, text, false),
-            Inline::Emphasis { content } => {
-                out.push_str("<em>");
-                write_inlines(out, content);
-                out.push_str("</em>");
-            }
-            Inline::Strong { content } => {
-                out.push_str("<strong>");
-                write_inlines(out, content);
-                out.push_str("</strong>");
-            }
-            Inline::Link { url, title, content } if is_safe_url(url) => {
-                out.push_str("<a href=\"");
-                push_escaped(out, url, true);
-                out.push('"');
-                if let Some(title) = title {
-                    out.push_str(" title=\"");
-                    push_escaped(out, title, true);
-                    out.push('"');
+            Block::Image { src, alt, title, caption } => {
+                self.dateline = None;
+                self.out.push_str("<figure>");
+                self.image(src, alt, title.as_deref());
+                if !caption.is_empty() {
+                    self.out.push_str("<figcaption>");
+                    self.inlines(caption);
+                    self.out.push_str("</figcaption>");
                 }
-                out.push('>');
-                write_inlines(out, content);
-                out.push_str("</a>");
+                self.out.push_str("</figure>\n");
             }
-            Inline::Link { content, .. } => write_inlines(out, content),
-            Inline::Code { text } => {
-                out.push_str("<code>");
-                push_escaped(out, text, false);
-                out.push_str("</code>");
+            Block::Rule => self.out.push_str("<hr/>\n"),
+            Block::Code { language, text } => {
+                self.dateline = None;
+                self.out.push_str("<pre><code");
+                if let Some(lang) = language {
+                    self.attr("class", &format!("language-{lang}"));
+                }
+                self.out.push('>');
+                self.text(text);
+                self.out.push_str("</code></pre>\n");
             }
-            Inline::Image { src, alt, title } => write_image(out, src, alt, title.as_deref()),
-            Inline::LineBreak => out.push_str("<br/>\n"),
-            Inline::SoftBreak => out.push('\n'),
+            Block::Table { alignments, header, rows } => {
+                self.dateline = None;
+                self.out.push_str("<table>\n<thead>\n");
+                self.row("th", alignments, header);
+                self.out.push_str("</thead>\n<tbody>\n");
+                rows.iter().for_each(|row| self.row("td", alignments, row));
+                self.out.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+
+    fn row(&mut self, cell: &str, alignments: &[Alignment], cells: &[Vec<Inline>]) {
+        self.out.push_str("<tr>");
+        for (i, content) in cells.iter().enumerate() {
+            let align = match alignments.get(i) {
+                Some(Alignment::Left) => " style=\"text-align: left\"",
+                Some(Alignment::Center) => " style=\"text-align: center\"",
+                Some(Alignment::Right) => " style=\"text-align: right\"",
+                _ => "",
+            };
+            let _ = write!(self.out, "<{cell}{align}>");
+            self.inlines(content);
+            let _ = write!(self.out, "</{cell}>");
+        }
+        self.out.push_str("</tr>\n");
+    }
+
+    fn image(&mut self, src: &str, alt: &str, title: Option<&str>) {
+        if !is_safe_url(src) {
+            self.text(alt);
+            return;
+        }
+        if self.options.images_as_links {
+            self.out.push_str("<a class=\"newsarc-image\"");
+            self.attr("href", src);
+            self.attr("data-alt", alt);
+            if let Some(title) = title {
+                self.attr("title", title);
+            }
+            self.out.push('>');
+            self.text(if alt.trim().is_empty() { "image" } else { alt });
+            self.out.push_str("</a>");
+            return;
+        }
+        self.out.push_str("<img");
+        self.attr("src", src);
+        self.attr("alt", alt);
+        if let Some(title) = title {
+            self.attr("title", title);
+        }
+        self.out.push_str("/>");
+    }
+
+    /// A paragraph whose text opens with the dateline: the dateline in a span, the rest as is.
+    fn inlines_with_dateline(&mut self, content: &[Inline], dateline: &str) {
+        match content.split_first() {
+            Some((Inline::Text { text }, rest)) if text.starts_with(dateline) => {
+                self.out.push_str("<span class=\"dateline\">");
+                self.text(dateline);
+                self.out.push_str("</span>");
+                self.text(&text[dateline.len()..]);
+                self.inlines(rest);
+            }
+            _ => self.inlines(content),
+        }
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for inline in inlines {
+            match inline {
+                Inline::Text { text } => self.text(text),
+                Inline::Emphasis { content } => {
+                    self.out.push_str("<em>");
+                    self.inlines(content);
+                    self.out.push_str("</em>");
+                }
+                Inline::Strong { content } => {
+                    self.out.push_str("<strong>");
+                    self.inlines(content);
+                    self.out.push_str("</strong>");
+                }
+                Inline::Link { url, content, .. } if !is_safe_url(url) => self.inlines(content),
+                Inline::Link { url, title, content } if self.options.only_absolute_links && !is_absolute_url(url) => {
+                    self.out.push_str("<span class=\"newsarc-link\"");
+                    self.attr("data-href", url);
+                    if let Some(title) = title {
+                        self.attr("title", title);
+                    }
+                    self.out.push('>');
+                    self.inlines(content);
+                    self.out.push_str("</span>");
+                }
+                Inline::Link { url, title, content } => {
+                    self.out.push_str("<a");
+                    self.attr("href", url);
+                    if let Some(title) = title {
+                        self.attr("title", title);
+                    }
+                    self.out.push('>');
+                    self.inlines(content);
+                    self.out.push_str("</a>");
+                }
+                Inline::Code { text } => {
+                    self.out.push_str("<code>");
+                    self.text(text);
+                    self.out.push_str("</code>");
+                }
+                Inline::Image { src, alt, title } => self.image(src, alt, title.as_deref()),
+                Inline::LineBreak => self.out.push_str("<br/>\n"),
+                Inline::SoftBreak => self.out.push('\n'),
+            }
         }
     }
 }
