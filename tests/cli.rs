@@ -28,9 +28,11 @@ fn convert_writes_each_rendition_per_input() {
     assert_eq!(
         names,
         [
+            "lang-spanish.epub",
             "lang-spanish.metadata.json",
             "lang-spanish.newsml.xml",
             "lang-spanish.ninjs.json",
+            "sample-shape.epub",
             "sample-shape.metadata.json",
             "sample-shape.newsml.xml",
             "sample-shape.ninjs.json"
@@ -185,10 +187,13 @@ fn the_record_lists_the_true_checksums() {
     let ninjs = std::fs::read(out.path().join("crlf-bom.ninjs.json")).unwrap();
     let record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("crlf-bom.metadata.json")).unwrap()).unwrap();
-    assert_eq!(record["renditions"][1]["sha256"], hex::encode(Sha256::digest(&ninjs)));
-    assert_eq!(record["renditions"][1]["size"], ninjs.len());
-    assert_eq!(record["renditions"][1]["file"], "crlf-bom.ninjs.json");
+    assert_eq!(record["renditions"][2]["sha256"], hex::encode(Sha256::digest(&ninjs)));
+    assert_eq!(record["renditions"][2]["size"], ninjs.len());
+    assert_eq!(record["renditions"][2]["file"], "crlf-bom.ninjs.json");
     assert_eq!(record["renditions"][0]["name"], "newsml", "in table order");
+    assert_eq!(record["renditions"][1]["name"], "epub");
+    let epub = std::fs::read(out.path().join("crlf-bom.epub")).unwrap();
+    assert_eq!(record["renditions"][1]["sha256"], hex::encode(Sha256::digest(&epub)));
     let newsml = std::fs::read(out.path().join("crlf-bom.newsml.xml")).unwrap();
     assert_eq!(record["renditions"][0]["sha256"], hex::encode(Sha256::digest(&newsml)));
     // The source digest is of the bytes as stored (with BOM and CRLF), as CASES.md computed it.

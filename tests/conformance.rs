@@ -4,7 +4,7 @@
 use crate::util::*;
 use newsarc::convert::{Naming, render};
 
-const ALL: [&str; 3] = ["newsml", "ninjs", "metadata"];
+const ALL: [&str; 4] = ["newsml", "epub", "ninjs", "metadata"];
 
 fn schema(text: &str) -> jsonschema::Validator {
     let schema: serde_json::Value = serde_json::from_str(text).unwrap();

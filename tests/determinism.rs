@@ -26,7 +26,7 @@ fn converting_twice_gives_byte_identical_files() {
     convert_all_into(a.path());
     convert_all_into(b.path());
     let (fa, fb) = (files(a.path()), files(b.path()));
-    assert_eq!(fa.len(), 3 * good_fixtures().len());
+    assert_eq!(fa.len(), 4 * good_fixtures().len());
     for ((name_a, bytes_a), (name_b, bytes_b)) in fa.iter().zip(&fb) {
         assert_eq!(name_a, name_b);
         assert!(bytes_a == bytes_b, "{name_a} differs between runs");

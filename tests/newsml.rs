@@ -12,7 +12,7 @@ fn newsml_dir() -> PathBuf {
 }
 
 fn rendition(article: &Article, writer: &str) -> Vec<u8> {
-    let all = render(article, &["newsml", "ninjs", "metadata"], Naming::ById).unwrap();
+    let all = render(article, &["newsml", "epub", "ninjs", "metadata"], Naming::ById).unwrap();
     all.into_iter().find(|r| r.writer == writer).unwrap().bytes
 }
 
@@ -103,7 +103,7 @@ fn another_producers_xhtml_item() {
     assert!(matches!(&a.body[2], Block::List { tight: true, items, .. } if items.len() == 2));
     assert!(matches!(&a.body[3], Block::Paragraph { .. }), "a div is read through");
     // And it converts onwards.
-    newsarc::convert::render(&a, &["newsml", "ninjs", "metadata"], Naming::ById).unwrap();
+    newsarc::convert::render(&a, &["newsml", "epub", "ninjs", "metadata"], Naming::ById).unwrap();
 }
 
 #[test]

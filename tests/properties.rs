@@ -79,9 +79,12 @@ proptest! {
         let options = ReadOptions::default();
         if let Ok(mut article) = read(text.as_bytes(), &options) {
             article.version_created = newsarc::model::Timestamp::from_unix_seconds(0);
-            for r in render(&article, &["newsml", "ninjs", "metadata"], Naming::ById).unwrap() {
-                if r.writer == "newsml" {
-                    let text = String::from_utf8(r.bytes).unwrap();
+            for r in render(&article, &["newsml", "epub", "ninjs", "metadata"], Naming::ById).unwrap() {
+                if r.writer == "newsml" || r.writer == "epub" {
+                    let text = match r.writer {
+                        "epub" => newsarc::write::epub::content_document(&article),
+                        _ => String::from_utf8(r.bytes).unwrap(),
+                    };
                     prop_assert!(!text.chars().any(forbidden), "{}", r.file);
                     prop_assert!(well_formed(&text), "{text}");
                 } else {
@@ -113,6 +116,28 @@ proptest! {
             prop_assert_eq!(&back.source_url, &article.source_url);
             prop_assert_eq!(&back.publisher, &article.publisher);
             prop_assert_eq!(&back.byline, &article.byline);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the text reader makes, EPUB carries it back exactly.
+    #[test]
+    fn epub_round_trips_any_article(text in articleish()) {
+        if let Ok(mut article) = read(text.as_bytes(), &ReadOptions::default()) {
+            article.version_created = newsarc::model::Timestamp::from_unix_seconds(0);
+            let book = render(&article, &["epub"], Naming::ById).unwrap().remove(0).bytes;
+            let options = ReadOptions { source_name: Some(format!("{}.epub", article.id)), ..ReadOptions::default() };
+            let back = newsarc::read::epub::read(&book, &options).unwrap();
+            prop_assert_eq!(&back.body, &article.body);
+            prop_assert_eq!(&back.headline, &article.headline);
+            prop_assert_eq!(&back.dateline, &article.dateline);
+            prop_assert_eq!(&back.source_url, &article.source_url);
+            prop_assert_eq!(&back.publisher, &article.publisher);
+            prop_assert_eq!(&back.byline, &article.byline);
+            prop_assert_eq!(&back.uri, &article.uri);
         }
     }
 }

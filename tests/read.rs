@@ -500,6 +500,6 @@ fn generated_huge_inputs_read_without_panic() {
         let mut a = newsarc::read::text::read(text.as_bytes(), &options).unwrap_or_else(|e| panic!("{name}: {e}"));
         a.version_created = newsarc::model::Timestamp::from_unix_seconds(0);
         assert!(a.headline.is_some(), "{name}");
-        newsarc::convert::render(&a, &["newsml", "ninjs", "metadata"], newsarc::convert::Naming::ById).unwrap();
+        newsarc::convert::render(&a, &["newsml", "epub", "ninjs", "metadata"], newsarc::convert::Naming::ById).unwrap();
     }
 }

@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod conformance;
 mod determinism;
+mod epub;
 mod newsml;
 mod properties;
 mod read;

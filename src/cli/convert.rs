@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// Convert articles into renditions: one file per article and rendition
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc convert story.txt -o out/          # out/story.ninjs.json, out/story.metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/"
+    after_help = "Examples:\n  newsarc convert story.txt -o out/    # out/story.newsml.xml .epub .ninjs.json .metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/\n  newsarc convert corpus/*.txt --book corpus.epub --book-title 'Corpus 2020'\n  newsarc convert story.newsml.xml --to epub -o out/   # NewsML-G2 and EPUB are read too"
 )]
 pub struct ConvertArgs {
     /// Article files; `-` reads standard input
@@ -28,6 +28,15 @@ pub struct ConvertArgs {
     /// Print no warnings
     #[arg(short, long)]
     quiet: bool,
+    /// Write one EPUB with a chapter per article (in sorted input order) instead of files per article
+    #[arg(long, value_name = "FILE.epub", conflicts_with = "output")]
+    book: Option<PathBuf>,
+    /// The collection book's title
+    #[arg(long, value_name = "TITLE", requires = "book", default_value = "News articles")]
+    book_title: String,
+    /// Keep the inputs' order in the book instead of sorting them by path
+    #[arg(long, requires = "book")]
+    keep_order: bool,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -37,6 +46,9 @@ fn rendition_names() -> clap::builder::PossibleValuesParser {
 }
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
+    if args.book.is_some() {
+        return book(args);
+    }
     let options = args.read.load_options()?;
     let to: Vec<&str> = if args.to.is_empty() {
         WRITERS.iter().map(|w| w.name).collect()
@@ -103,6 +115,48 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     }
     if bad > 0 {
         eprintln!("newsarc: {bad} of {} inputs could not be converted", args.inputs.len());
+        return Ok(Outcome::SomeInputsBad);
+    }
+    Ok(Outcome::Done)
+}
+
+/// `--book`: every good input as a chapter of one EPUB; bad inputs are named and left out.
+fn book(args: ConvertArgs) -> anyhow::Result<Outcome> {
+    let path = args.book.clone().expect("called with --book");
+    if args.to.iter().any(|t| t != "epub") {
+        bail!("--book writes one EPUB; --to can only be epub with it");
+    }
+    let options = args.read.load_options()?;
+    let mut inputs = args.inputs.clone();
+    if !args.keep_order {
+        inputs.sort();
+    }
+    let mut articles = Vec::new();
+    let mut bad = 0usize;
+    for input in inputs.iter().map(|p| Input::from_arg(p)) {
+        match load(&input, &options) {
+            Ok(article) => {
+                if !args.quiet {
+                    print_warnings(&input.to_string(), &article);
+                }
+                articles.push(article);
+            }
+            Err(err) => {
+                eprintln!("newsarc: error: {err}");
+                bad += 1;
+            }
+        }
+    }
+    if articles.is_empty() {
+        bail!("no input could be read; no book written");
+    }
+    let bytes = newsarc::write::epub::write_book(&articles, &args.book_title)?;
+    write_atomically(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    if !args.quiet {
+        eprintln!("newsarc: {} written: {} chapters", path.display(), articles.len());
+    }
+    if bad > 0 {
+        eprintln!("newsarc: {bad} of {} inputs could not be read and are not in the book", args.inputs.len());
         return Ok(Outcome::SomeInputsBad);
     }
     Ok(Outcome::Done)

@@ -11,6 +11,7 @@
 
 pub mod dateline;
 pub mod decode;
+pub mod epub;
 pub mod language;
 pub mod markdown;
 pub mod newsml;
@@ -68,6 +69,8 @@ pub enum ReadError {
     Xml { line: u32, column: u32, message: String },
     #[error("{0}")]
     Unsupported(String),
+    #[error("EPUB: {0}")]
+    Container(String),
     #[error("sidecar metadata: {0}")]
     Sidecar(String),
 }
@@ -93,6 +96,12 @@ pub const READERS: &[Reader] = &[
         extensions: &["xml"],
         description: "IPTC NewsML-G2 text newsItem (XHTML, NITF or plain-text body)",
         read: newsml::read,
+    },
+    Reader {
+        name: "epub",
+        extensions: &["epub"],
+        description: "EPUB publication (newsarc's own exactly; simple others as one article)",
+        read: epub::read,
     },
 ];
 

@@ -105,11 +105,13 @@ impl Reader {
                 }
             }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hl1" | "hl2" => {
-                let level = match e.name.as_str() {
+                // newsarc's EPUB keeps a moved heading's own level in data-level.
+                let stated = e.attribute("data-level").and_then(|l| l.parse().ok()).filter(|l| (1..=6).contains(l));
+                let level = stated.unwrap_or_else(|| match e.name.as_str() {
                     "hl1" => 1,
                     "hl2" => 2,
                     name => name[1..].parse().unwrap_or(2),
-                };
+                });
                 let mut content = self.inlines(&e.children);
                 trim_breaks(&mut content);
                 out.push(Block::Heading { level, content });
@@ -135,15 +137,10 @@ impl Reader {
                 let start = ordered.then(|| e.attribute("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1));
                 out.push(Block::List { ordered, start, tight, items });
             }
-            "figure" => match e.elements().find(|c| c.name == "img") {
-                Some(img) => {
+            "figure" => match e.elements().find_map(image_of) {
+                Some((src, alt, title)) => {
                     let caption = e.child("figcaption").map(|c| self.inlines(&c.children)).unwrap_or_default();
-                    out.push(Block::Image {
-                        src: img.attribute("src").unwrap_or_default().to_string(),
-                        alt: img.attribute("alt").unwrap_or_default().to_string(),
-                        title: img.attribute("title").map(str::to_string),
-                        caption,
-                    });
+                    out.push(Block::Image { src, alt, title, caption });
                 }
                 None => out.extend(self.blocks(&e.children)),
             },
@@ -233,6 +230,17 @@ impl Reader {
         match e.name.as_str() {
             "em" | "i" => out.push(Inline::Emphasis { content: self.inner(e) }),
             "strong" | "b" => out.push(Inline::Strong { content: self.inner(e) }),
+            "a" | "img" if image_of(e).is_some() => {
+                if let Some((src, alt, title)) = image_of(e) {
+                    out.push(Inline::Image { src, alt, title });
+                }
+            }
+            // newsarc's EPUB writes links without a scheme as marked spans.
+            "span" if e.attribute("class") == Some("newsarc-link") => out.push(Inline::Link {
+                url: e.attribute("data-href").unwrap_or_default().to_string(),
+                title: e.attribute("title").map(str::to_string),
+                content: self.inner(e),
+            }),
             "a" => match e.attribute("href") {
                 Some(href) => out.push(Inline::Link {
                     url: href.to_string(),
@@ -243,11 +251,6 @@ impl Reader {
             },
             "code" => out.push(Inline::Code { text: e.text() }),
             "br" => out.push(Inline::LineBreak),
-            "img" => out.push(Inline::Image {
-                src: e.attribute("src").unwrap_or_default().to_string(),
-                alt: e.attribute("alt").unwrap_or_default().to_string(),
-                title: e.attribute("title").map(str::to_string),
-            }),
             "script" | "style" | "head" => {}
             _ => self.push_inlines(&e.children, out),
         }
@@ -258,6 +261,24 @@ impl Reader {
         let mut content = Vec::new();
         self.push_inlines(&e.children, &mut content);
         content
+    }
+}
+
+/// An image: an `img`, or newsarc's EPUB image link (`a.newsarc-image`, alt in `data-alt`).
+fn image_of(e: &Element) -> Option<(String, String, Option<String>)> {
+    let title = e.attribute("title").map(str::to_string);
+    match e.name.as_str() {
+        "img" => Some((
+            e.attribute("src").unwrap_or_default().to_string(),
+            e.attribute("alt").unwrap_or_default().to_string(),
+            title,
+        )),
+        "a" if e.attribute("class") == Some("newsarc-image") => Some((
+            e.attribute("href").unwrap_or_default().to_string(),
+            e.attribute("data-alt").unwrap_or_default().to_string(),
+            title,
+        )),
+        _ => None,
     }
 }
 

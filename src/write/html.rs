@@ -8,8 +8,9 @@
 //! [`Options`] adapt the markup to a container that needs it, in ways `read::xhtml` undoes:
 //! EPUB may not show remote images or link to files it does not hold, so images become marked
 //! links (`a.newsarc-image`, alt text in `data-alt`) and links without a scheme become marked
-//! spans (`span.newsarc-link`, target in `data-href`); headings can be moved down a level (a
-//! level that would pass 6 keeps its own in `data-level`); the dateline can be marked with a span.
+//! spans (`span.newsarc-link`, target in `data-href`); headings can be moved so the shallowest
+//! sits under a title (each keeps its own level in `data-level`); the dateline can be marked with a
+//! span.
 
 use crate::model::{Alignment, Block, Inline};
 use std::fmt::Write;
@@ -17,8 +18,10 @@ use std::fmt::Write;
 /// How the body is written; the default is plain XHTML.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options<'a> {
-    /// Levels added to every heading (an article title above the body takes level 1).
-    pub heading_offset: u8,
+    /// The level at which to write the body's shallowest heading, keeping the others' distance
+    /// to it (an article title above the body takes level 1, so subheadings start at 2); each
+    /// heading then keeps its own level in `data-level`.
+    pub heading_base: Option<u8>,
     /// Images as marked links, for containers that may not show remote images.
     pub images_as_links: bool,
     /// Links without a URL scheme as marked spans, for containers that check link targets.
@@ -34,7 +37,9 @@ pub fn body(blocks: &[Block]) -> String {
 
 /// The body blocks as XHTML elements, written with `options`.
 pub fn body_with(blocks: &[Block], options: &Options<'_>) -> String {
-    let mut w = Writer { out: String::new(), options, dateline: options.dateline };
+    let shallowest = shallowest_heading(blocks).unwrap_or(1);
+    let shift = options.heading_base.map(|base| i16::from(base) - i16::from(shallowest));
+    let mut w = Writer { out: String::new(), options, dateline: options.dateline, shift };
     for block in blocks {
         w.block(block);
     }
@@ -90,6 +95,20 @@ struct Writer<'o> {
     options: &'o Options<'o>,
     /// The dateline still to mark; taken by the first paragraph.
     dateline: Option<&'o str>,
+    /// Levels added to headings, when they are moved.
+    shift: Option<i16>,
+}
+
+fn shallowest_heading(blocks: &[Block]) -> Option<u8> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(*level),
+            Block::Quote { blocks } => shallowest_heading(blocks),
+            Block::List { items, .. } => items.iter().filter_map(|i| shallowest_heading(&i.blocks)).min(),
+            _ => None,
+        })
+        .min()
 }
 
 impl Writer<'_> {
@@ -115,9 +134,12 @@ impl Writer<'_> {
             }
             Block::Heading { level, content } => {
                 self.dateline = None;
-                let written = level.saturating_add(self.options.heading_offset).clamp(1, 6);
+                let written = match self.shift {
+                    Some(shift) => (i16::from(*level) + shift).clamp(1, 6) as u8,
+                    None => *level,
+                };
                 let _ = write!(self.out, "<h{written}");
-                if self.options.heading_offset > 0 && written != level + self.options.heading_offset {
+                if self.shift.is_some() {
                     self.attr("data-level", &level.to_string());
                 }
                 self.out.push('>');

@@ -5,11 +5,13 @@
 //! for the same article and context.
 //!
 //! - [`newsml`]: IPTC NewsML-G2 2.35 newsItem.
+//! - [`epub`]: EPUB 3.3 publication (and collection books of many articles).
 //! - [`ninjs`]: IPTC ninjs 3.1 JSON.
 //! - [`metadata`]: the project's metadata record, which also lists the checksums of the other
 //!   renditions, so it is written last (it is last in the table).
 //! - [`html`]: the body as an XHTML fragment, shared by the writers that embed HTML.
 
+pub mod epub;
 pub mod html;
 pub mod metadata;
 pub mod newsml;
@@ -62,6 +64,14 @@ pub const WRITERS: &[Writer] = &[
         suffix: ".newsml.xml",
         package_name: "article.xml",
         write: newsml::write,
+    },
+    Writer {
+        name: "epub",
+        description: "EPUB 3.3 publication (EPUBCheck- and Ace-clean)",
+        media_type: "application/epub+zip",
+        suffix: ".epub",
+        package_name: "article.epub",
+        write: epub::write,
     },
     Writer {
         name: "ninjs",

@@ -1,0 +1,3 @@
+//! Containers: deterministic zip archives (EPUB publications now; BagIt packages later).
+
+pub mod zip;

@@ -1,0 +1,86 @@
+//! Deterministic zip archives: the same entries give the same bytes, every time.
+//!
+//! Every entry gets a fixed time (1980-01-01 00:00, the zip epoch), fixed Unix permissions
+//! (0644), an explicit method and level, and no extra fields; the deflate backend is pinned by
+//! Cargo.lock (zip with zlib-rs). Entries are written in the order given.
+
+use ::zip::write::SimpleFileOptions;
+use ::zip::{CompressionMethod, DateTime, ZipWriter};
+use std::io::{Cursor, Write};
+
+/// Deflate level used everywhere: zlib's default, a good size for the time it takes.
+const LEVEL: i64 = 6;
+
+/// How an entry is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Stored,
+    Deflated,
+}
+
+fn options(method: Method) -> SimpleFileOptions {
+    let (method, level) = match method {
+        Method::Stored => (CompressionMethod::Stored, None),
+        Method::Deflated => (CompressionMethod::Deflated, Some(LEVEL)),
+    };
+    SimpleFileOptions::default()
+        .compression_method(method)
+        .compression_level(level)
+        .last_modified_time(DateTime::DEFAULT)
+        .unix_permissions(0o644)
+        .large_file(false)
+}
+
+/// A zip archive being built in memory.
+pub struct ZipBuilder {
+    writer: ZipWriter<Cursor<Vec<u8>>>,
+}
+
+impl Default for ZipBuilder {
+    fn default() -> Self {
+        ZipBuilder { writer: ZipWriter::new(Cursor::new(Vec::new())) }
+    }
+}
+
+impl ZipBuilder {
+    /// Adds an entry.
+    pub fn add(&mut self, name: &str, method: Method, bytes: &[u8]) -> ::zip::result::ZipResult<()> {
+        self.writer.start_file(name, options(method))?;
+        self.writer.write_all(bytes)?;
+        Ok(())
+    }
+
+    /// The archive's bytes.
+    pub fn finish(self) -> ::zip::result::ZipResult<Vec<u8>> {
+        Ok(self.writer.finish()?.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build() -> Vec<u8> {
+        let mut z = ZipBuilder::default();
+        z.add("mimetype", Method::Stored, b"application/epub+zip").unwrap();
+        z.add("a/b.txt", Method::Deflated, "hello hello hello".repeat(100).as_bytes()).unwrap();
+        z.finish().unwrap()
+    }
+
+    #[test]
+    fn same_entries_same_bytes() {
+        assert_eq!(build(), build());
+    }
+
+    #[test]
+    fn a_stored_first_entry_has_no_extra_field() {
+        let bytes = build();
+        // Local file header: signature, then at offset 26 the name length, 28 the extra length.
+        assert_eq!(&bytes[..4], b"PK\x03\x04");
+        assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), 0, "stored");
+        assert_eq!(u16::from_le_bytes([bytes[26], bytes[27]]), 8);
+        assert_eq!(u16::from_le_bytes([bytes[28], bytes[29]]), 0, "no extra field");
+        assert_eq!(&bytes[30..38], b"mimetype");
+        assert_eq!(&bytes[38..58], b"application/epub+zip");
+    }
+}

@@ -1,0 +1,396 @@
+//! EPUB publications back into articles: newsarc's own exactly (so round trips hold), and simple
+//! ones from other producers as well as they allow.
+//!
+//! The archive is read in memory with caps ([`Limits`]): entry count, sizes, compression ratio;
+//! names must be safe (no absolute paths, no `..`), symlinks are refused. The package document
+//! gives the metadata; the spine gives the content documents, read with `read::xhtml`. In
+//! newsarc's own content documents the `header` holds headline and byline, the `footer` source
+//! and publisher, and the markers of `write::html` (image links, relative links, heading levels)
+//! are undone.
+
+use super::xhtml::{self, Whitespace};
+use super::xml::{self, Element};
+use super::{ReadError, ReadOptions, dateline, language};
+use crate::model::text::{for_each_text, plain_text, word_count};
+use crate::model::{
+    Article, Block, Direction, LanguageOrigin, PartialDate, SourceFile, Timestamp, Warning, WarningCode,
+    is_language_tag,
+};
+use sha2::{Digest, Sha256};
+use std::io::{Cursor, Read};
+
+/// Caps on what an archive may hold before it is refused.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_entry_size: u64,
+    pub max_total_size: u64,
+    /// Uncompressed size over compressed size, for entries over 1 MiB.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_entries: 10_000, max_entry_size: 64 << 20, max_total_size: 512 << 20, max_ratio: 100 }
+    }
+}
+
+const OPF_NS: &str = "http://www.idpf.org/2007/opf";
+const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
+
+/// Reads a one-article EPUB (or another producer's book, all chapters as one body).
+pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
+    let mut articles = read_articles(bytes, options)?;
+    match articles.len() {
+        1 => Ok(articles.remove(0)),
+        n => Err(ReadError::Unsupported(format!(
+            "a newsarc collection book of {n} articles; read it with newsarc::read::epub::read_articles (one article per chapter)"
+        ))),
+    }
+}
+
+/// Reads every article of an EPUB: one per chapter of a newsarc book, one for any other book.
+pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>, ReadError> {
+    if bytes.len() as u64 > options.max_input_size {
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, limit: options.max_input_size });
+    }
+    let mut book = Archive::open(bytes, Limits::default())?;
+    let container = book.xml("META-INF/container.xml")?;
+    let rootfile = container
+        .root
+        .child("rootfiles")
+        .and_then(|r| r.child("rootfile"))
+        .and_then(|r| r.attribute("full-path"))
+        .ok_or_else(|| ReadError::Container("META-INF/container.xml names no rootfile".to_string()))?
+        .to_string();
+    let opf = book.xml(&rootfile)?.root;
+    if opf.name != "package" || opf.namespace.as_deref() != Some(OPF_NS) {
+        return Err(ReadError::Container(format!("{rootfile} is not an EPUB package document")));
+    }
+    let base = rootfile.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let meta = Metadata::read(&opf);
+
+    let manifest = opf.child("manifest");
+    let spine: Vec<String> = opf
+        .child("spine")
+        .map(|s| s.elements().filter_map(|i| i.attribute("idref")).map(str::to_string).collect())
+        .unwrap_or_default();
+    let mut documents = Vec::new();
+    for idref in &spine {
+        let item = manifest.and_then(|m| m.elements().find(|i| i.attribute("id") == Some(idref.as_str())));
+        let Some(item) = item else { continue };
+        let is_nav = item.attribute("properties").is_some_and(|p| p.split_whitespace().any(|p| p == "nav"));
+        if is_nav || item.attribute("media-type") != Some("application/xhtml+xml") {
+            continue;
+        }
+        let href = item.attribute("href").unwrap_or_default();
+        documents.push((href.to_string(), book.xml(&format!("{base}{}", percent_decode(href)))?.root));
+    }
+    if documents.is_empty() {
+        return Err(ReadError::Container("the spine holds no XHTML content document".to_string()));
+    }
+
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let source = SourceFile {
+        name: options.source_name.clone(),
+        size: bytes.len() as u64,
+        sha256: sha256.clone(),
+        bom: false,
+        line_endings: crate::model::LineEndings::None,
+        sidecar: None,
+    };
+    let base_id = super::default_id(options.source_name.as_deref(), &sha256);
+    if meta.ours {
+        let many = documents.len() > 1;
+        return documents
+            .iter()
+            .enumerate()
+            .map(|(i, (_, doc))| {
+                let id = if many { format!("{base_id}-{:04}", i + 1) } else { base_id.clone() };
+                ours(doc, &meta, many, id, source.clone())
+            })
+            .collect();
+    }
+    // Another producer's book: its chapters in order as one article.
+    let mut body = Vec::new();
+    let (mut lang, mut dir) = (None, None);
+    for (_, doc) in &documents {
+        lang = lang.or_else(|| html_lang(doc));
+        dir = dir.or_else(|| html_dir(doc));
+        if let Some(b) = doc.child("body") {
+            body.extend(xhtml::blocks(b, Whitespace::Html));
+        }
+    }
+    let parts = Parts {
+        headline: meta.title.clone(),
+        byline: meta.creator.clone(),
+        source_url: meta.source.clone(),
+        publisher: meta.publisher.clone(),
+    };
+    Ok(vec![article(body, parts, &meta, lang, dir, base_id, source)])
+}
+
+/// The child of `parent` with class `class`.
+fn by_class<'e>(parent: Option<&'e Element>, class: &str) -> Option<&'e Element> {
+    parent.and_then(|p| p.elements().find(|e| e.attribute("class") == Some(class)))
+}
+
+/// One of newsarc's own content documents.
+fn ours(doc: &Element, meta: &Metadata, in_book: bool, id: String, source: SourceFile) -> Result<Article, ReadError> {
+    let container = doc.child("body").and_then(|b| b.child("article"));
+    let container =
+        container.ok_or_else(|| ReadError::Container("a newsarc content document without its article".to_string()))?;
+    let header = container.child("header");
+    let footer = container.child("footer");
+    let headline = header.and_then(|h| h.child("h1")).map(|h| h.text());
+    let byline = by_class(header, "byline").map(|p| p.text());
+    let source_url = by_class(footer, "source").map(|p| match p.child("a") {
+        Some(a) => a.attribute("href").unwrap_or_default().to_string(),
+        None => p.text(),
+    });
+    let publisher = by_class(footer, "publisher").map(|p| p.text());
+    let body_element = Element {
+        namespace: container.namespace.clone(),
+        name: "div".to_string(),
+        attributes: Vec::new(),
+        children: container
+            .children
+            .iter()
+            .filter(|n| !matches!(n, xml::Node::Element(e) if e.name == "header" || e.name == "footer"))
+            .cloned()
+            .collect(),
+    };
+    let body = xhtml::blocks(&body_element, Whitespace::Exact);
+    let parts = Parts { headline, byline, source_url, publisher };
+    let uri = container.attribute("data-uri").map(str::to_string).or_else(|| meta.identifier.clone());
+    let meta = &Metadata { identifier: uri, date: if in_book { None } else { meta.date }, ..meta.clone() };
+    Ok(article(body, parts, meta, html_lang(doc), html_dir(doc), id, source))
+}
+
+struct Parts {
+    headline: Option<String>,
+    byline: Option<String>,
+    source_url: Option<String>,
+    publisher: Option<String>,
+}
+
+fn article(
+    body: Vec<Block>,
+    parts: Parts,
+    meta: &Metadata,
+    lang: Option<String>,
+    dir: Option<Direction>,
+    id: String,
+    source: SourceFile,
+) -> Article {
+    let mut warnings = Vec::new();
+    let dateline = match body.first() {
+        Some(Block::Paragraph { content }) => dateline::parse(&plain_text(content)),
+        _ => None,
+    };
+    let stated = lang.or_else(|| meta.language.clone()).filter(|t| is_language_tag(t));
+    let (language, language_origin, direction) = match stated {
+        Some(tag) => {
+            let direction = dir.unwrap_or_else(|| Direction::of_language(&tag));
+            (tag, LanguageOrigin::Document, direction)
+        }
+        None => {
+            let mut sample = parts.headline.clone().unwrap_or_default();
+            for_each_text(&body, &mut |t| {
+                if sample.len() < 16 * 1024 {
+                    sample.push('\n');
+                    sample.push_str(t);
+                }
+            });
+            let (tag, origin, direction, warning) = language::detect(&sample);
+            warnings.extend(warning);
+            (tag, origin, dir.unwrap_or(direction))
+        }
+    };
+    if parts.headline.is_none() {
+        warnings.push(Warning::new(WarningCode::NoHeadline, "the publication has no headline"));
+    }
+    if body.is_empty() {
+        warnings.push(Warning::new(WarningCode::NoBody, "the publication has no body text"));
+    }
+    Article {
+        id,
+        uri: meta.identifier.clone().unwrap_or_else(|| crate::model::uri_for_sha256(&source.sha256)),
+        headline: parts.headline,
+        byline: parts.byline,
+        date: meta.date.or(dateline.as_ref().and_then(|d| d.date)),
+        dateline,
+        version_created: meta.modified,
+        language,
+        language_origin,
+        direction,
+        word_count: word_count(&body),
+        body,
+        source_url: parts.source_url,
+        publisher: parts.publisher,
+        source: Some(source),
+        warnings,
+    }
+}
+
+fn html_lang(doc: &Element) -> Option<String> {
+    doc.attribute("xml:lang").or_else(|| doc.attribute("lang")).map(str::to_string)
+}
+
+fn html_dir(doc: &Element) -> Option<Direction> {
+    match doc.attribute("dir") {
+        Some("rtl") => Some(Direction::Rtl),
+        Some("ltr") => Some(Direction::Ltr),
+        _ => None,
+    }
+}
+
+/// What the package document says.
+#[derive(Debug, Clone)]
+struct Metadata {
+    identifier: Option<String>,
+    title: Option<String>,
+    language: Option<String>,
+    creator: Option<String>,
+    publisher: Option<String>,
+    source: Option<String>,
+    date: Option<PartialDate>,
+    modified: Option<Timestamp>,
+    ours: bool,
+}
+
+impl Metadata {
+    fn read(opf: &Element) -> Metadata {
+        let metadata = opf.child("metadata");
+        let dc = |name: &str| -> Option<String> {
+            metadata
+                .and_then(|m| m.elements().find(|e| e.name == name && e.namespace.as_deref() == Some(DC_NS)))
+                .map(|e| e.text().trim().to_string())
+                .filter(|t| !t.is_empty())
+        };
+        let unique = opf.attribute("unique-identifier");
+        let identifier = metadata
+            .and_then(|m| {
+                m.elements().find(|e| e.name == "identifier" && unique.is_some() && e.attribute("id") == unique)
+            })
+            .map(|e| e.text().trim().to_string())
+            .or_else(|| dc("identifier"));
+        let meta = |property: &str| -> Option<String> {
+            metadata
+                .and_then(|m| m.elements().find(|e| e.name == "meta" && e.attribute("property") == Some(property)))
+                .map(|e| e.text().trim().to_string())
+        };
+        let ours = metadata.is_some_and(|m| {
+            m.elements().any(|e| {
+                e.name == "meta"
+                    && e.attribute("name") == Some("generator")
+                    && e.attribute("content")
+                        .is_some_and(|c| c.split_whitespace().next() == Some(crate::write::epub::GENERATOR))
+            })
+        });
+        Metadata {
+            identifier,
+            title: dc("title"),
+            language: dc("language"),
+            creator: dc("creator"),
+            publisher: dc("publisher"),
+            source: dc("source"),
+            date: dc("date").and_then(|d| d.split('T').next().and_then(|d| d.parse().ok())),
+            modified: meta("dcterms:modified").and_then(|t| t.parse().ok()),
+            ours,
+        }
+    }
+}
+
+/// An archive read in memory under [`Limits`].
+struct Archive<'b> {
+    zip: ::zip::ZipArchive<Cursor<&'b [u8]>>,
+    limits: Limits,
+    total: u64,
+}
+
+impl<'b> Archive<'b> {
+    fn open(bytes: &'b [u8], limits: Limits) -> Result<Archive<'b>, ReadError> {
+        let zip = ::zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ReadError::Container(format!("not a zip archive: {e}")))?;
+        if zip.len() > limits.max_entries {
+            return Err(ReadError::Container(format!(
+                "{} entries, over the limit of {}",
+                zip.len(),
+                limits.max_entries
+            )));
+        }
+        Ok(Archive { zip, limits, total: 0 })
+    }
+
+    /// An entry's bytes, by exact name.
+    fn bytes(&mut self, name: &str) -> Result<Vec<u8>, ReadError> {
+        let missing = || ReadError::Container(format!("no entry `{name}` in the archive"));
+        let index = self.zip.index_for_name(name).ok_or_else(missing)?;
+        let mut entry = self.zip.by_index(index).map_err(|e| ReadError::Container(format!("{name}: {e}")))?;
+        if entry.enclosed_name().is_none() {
+            return Err(ReadError::Container(format!("unsafe entry name `{name}`")));
+        }
+        if entry.is_symlink() {
+            return Err(ReadError::Container(format!("`{name}` is a symbolic link")));
+        }
+        let limits = self.limits;
+        let (size, compressed) = (entry.size(), entry.compressed_size().max(1));
+        if size > limits.max_entry_size {
+            return Err(ReadError::Container(format!(
+                "`{name}` is {size} bytes, over the limit of {}",
+                limits.max_entry_size
+            )));
+        }
+        if size > 1 << 20 && size / compressed > limits.max_ratio {
+            return Err(ReadError::Container(format!(
+                "`{name}` expands {}-fold, over the limit of {} (a zip bomb?)",
+                size / compressed,
+                limits.max_ratio
+            )));
+        }
+        // The declared size may lie: read one byte more than allowed, and no more.
+        let mut out = Vec::with_capacity(size.min(1 << 20) as usize);
+        (&mut entry)
+            .take(limits.max_entry_size + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| ReadError::Container(format!("{name}: {e}")))?;
+        if out.len() as u64 > limits.max_entry_size {
+            return Err(ReadError::Container(format!("`{name}` is over the limit of {} bytes", limits.max_entry_size)));
+        }
+        self.total += out.len() as u64;
+        if self.total > limits.max_total_size {
+            return Err(ReadError::Container(format!("the archive holds over {} bytes", limits.max_total_size)));
+        }
+        Ok(out)
+    }
+
+    fn xml(&mut self, name: &str) -> Result<xml::Document, ReadError> {
+        let bytes = self.bytes(name)?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| ReadError::Container(format!("{name}: not UTF-8 (byte offset {})", e.valid_up_to())))?;
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        xml::parse(text).map_err(|e| {
+            let line = text[..e.offset.min(text.len())].matches('\n').count() + 1;
+            ReadError::Container(format!("{name}: XML error at line {line}: {}", e.message))
+        })
+    }
+}
+
+/// Decodes `%XX` in a manifest href (they name files in the archive).
+fn percent_decode(href: &str) -> String {
+    let bytes = href.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1..i + 3].iter().all(u8::is_ascii_hexdigit) {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ASCII hex digits");
+            out.push(u8::from_str_radix(hex, 16).expect("two hex digits"));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
