@@ -62,6 +62,11 @@ pub enum LoadError {
 
 /// Loads one article.
 pub fn load(input: &Input, options: &LoadOptions) -> Result<Article, LoadError> {
+    load_with_bytes(input, options).map(|(article, _)| article)
+}
+
+/// Loads one article and gives back the input's bytes too (packages keep them as they were).
+pub fn load_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Article, Vec<u8>), LoadError> {
     let name = input.to_string();
     let io = |source| LoadError::Io { input: name.clone(), source };
     let (bytes, file_name, mtime) = match input {
@@ -105,7 +110,7 @@ pub fn load(input: &Input, options: &LoadOptions) -> Result<Article, LoadError> 
             Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)
         });
     }
-    Ok(article)
+    Ok((article, bytes))
 }
 
 /// `story.txt` -> `story.meta.json` in the same folder.

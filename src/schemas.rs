@@ -5,5 +5,8 @@ pub const METADATA: &str = include_str!("../schemas/metadata.schema.json");
 /// Schema of the sidecar metadata file, `<name>.meta.json`.
 pub const SIDECAR: &str = include_str!("../schemas/sidecar.schema.json");
 
+/// Schema of a package's index, `data/index.json`.
+pub const INDEX: &str = include_str!("../schemas/index.schema.json");
+
 /// Every schema by name, for `newsarc schema NAME`.
-pub const ALL: &[(&str, &str)] = &[("metadata", METADATA), ("sidecar", SIDECAR)];
+pub const ALL: &[(&str, &str)] = &[("metadata", METADATA), ("sidecar", SIDECAR), ("index", INDEX)];

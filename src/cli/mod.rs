@@ -5,6 +5,7 @@ mod completions;
 mod convert;
 mod formats;
 mod inspect;
+mod pack;
 mod schema;
 mod validate;
 
@@ -36,6 +37,7 @@ pub struct Cli {
 enum Command {
     Convert(convert::ConvertArgs),
     Inspect(inspect::InspectArgs),
+    Pack(pack::PackArgs),
     Formats(formats::FormatsArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Convert(args) => convert::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Pack(args) => pack::run(args),
         Command::Formats(args) => formats::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),

@@ -1,3 +1,11 @@
-//! Containers: deterministic zip archives (EPUB publications now; BagIt packages later).
+//! Packages: BagIt bags of many articles, and the containers they and EPUBs are written in.
+//!
+//! - [`inputs`]: which files to pack, in one stable order.
+//! - [`pack`]: articles converted on all cores and appended to a bag in that order.
+//! - [`bag`]: BagIt 1.0 bags as a folder, zip or tar.
+//! - [`zip`]: deterministic zip archives.
 
+pub mod bag;
+pub mod inputs;
+pub mod pack;
 pub mod zip;

@@ -6,7 +6,7 @@
 
 use ::zip::write::SimpleFileOptions;
 use ::zip::{CompressionMethod, DateTime, ZipWriter};
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 
 /// Deflate level used everywhere: zlib's default, a good size for the time it takes.
 const LEVEL: i64 = 6;
@@ -31,9 +31,9 @@ fn options(method: Method) -> SimpleFileOptions {
         .large_file(false)
 }
 
-/// A zip archive being built in memory.
-pub struct ZipBuilder {
-    writer: ZipWriter<Cursor<Vec<u8>>>,
+/// A zip archive being built, in memory by default or into any seekable writer.
+pub struct ZipBuilder<W: Write + Seek = Cursor<Vec<u8>>> {
+    writer: ZipWriter<W>,
 }
 
 impl Default for ZipBuilder {
@@ -43,16 +43,28 @@ impl Default for ZipBuilder {
 }
 
 impl ZipBuilder {
+    /// The archive's bytes.
+    pub fn finish(self) -> ::zip::result::ZipResult<Vec<u8>> {
+        Ok(self.writer.finish()?.into_inner())
+    }
+}
+
+impl<W: Write + Seek> ZipBuilder<W> {
+    /// An archive written into `writer` as entries are added.
+    pub fn new(writer: W) -> ZipBuilder<W> {
+        ZipBuilder { writer: ZipWriter::new(writer) }
+    }
+
+    /// Finishes the archive and gives back the writer.
+    pub fn finish_into(self) -> ::zip::result::ZipResult<W> {
+        self.writer.finish()
+    }
+
     /// Adds an entry.
     pub fn add(&mut self, name: &str, method: Method, bytes: &[u8]) -> ::zip::result::ZipResult<()> {
         self.writer.start_file(name, options(method))?;
         self.writer.write_all(bytes)?;
         Ok(())
-    }
-
-    /// The archive's bytes.
-    pub fn finish(self) -> ::zip::result::ZipResult<Vec<u8>> {
-        Ok(self.writer.finish()?.into_inner())
     }
 }
 

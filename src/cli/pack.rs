@@ -1,0 +1,232 @@
+//! `newsarc pack`: many articles into one BagIt bag (folder, zip or tar).
+
+use super::{Outcome, ReadArgs};
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use newsarc::package::bag::{Algorithm, is_tag_text};
+use newsarc::package::inputs::{self, InputFile};
+use newsarc::package::pack::{Format, PackOptions, pack};
+use newsarc::write::WRITERS;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Pack articles into a BagIt bag: each article's source and renditions, checksums, an index
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  newsarc pack corpus/ -o corpus.zip\n  newsarc pack corpus/ -o corpus.tar --digest sha512 --bag-info Source-Organization='Northwind Radio'\n  find corpus -name '*.txt' -print0 | newsarc pack --files-from - -0 -o corpus/\n  newsarc pack corpus/ -o part-3.zip --shard 3/8      # one of 8 independent jobs\n  SOURCE_DATE_EPOCH=0 newsarc pack corpus/ -o corpus.zip  # byte-identical when run again\n\nExit status: 0 packed, 1 some input was bad (the others were packed), 2 could not run."
+)]
+pub struct PackArgs {
+    /// Article files and folders (walked recursively; hidden files are skipped and reported)
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Also read paths from this file, one per line (`-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    files_from: Option<PathBuf>,
+    /// Paths in --files-from are separated by NUL bytes, as `find -print0` writes them
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    null: bool,
+    /// The bag: a folder, FILE.zip or FILE.tar
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Container of the bag [default: by the output's extension]
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Renditions to write per article, comma-separated [default: all]
+    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(WRITERS.iter().map(|w| w.name)))]
+    to: Vec<String>,
+    /// Manifests besides SHA-256 (RFC 8493 asks tools to support SHA-512 too)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    digest: Vec<DigestArg>,
+    /// A bag-info.txt field, KEY=VALUE (repeatable): Source-Organization, Contact-Name, ...
+    #[arg(long = "bag-info", value_name = "KEY=VALUE")]
+    bag_info: Vec<String>,
+    /// Pack only shard K of N (1-based; by a stable hash of each file's id)
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Bag-Group-Identifier for the bags of one run [default: derived from the input list]
+    #[arg(long, value_name = "ID")]
+    group_id: Option<String>,
+    /// Worker threads [default: all cores]; the bag does not depend on it
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// File extensions that make a file in a folder an article, comma-separated
+    #[arg(long, value_delimiter = ',', default_value = "txt")]
+    ext: Vec<String>,
+    /// Write a JSON report (bad, skipped, duplicate and renamed inputs) to FILE (`-`: stdout)
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Replace OUT if it exists
+    #[arg(long)]
+    force: bool,
+    /// No progress bar and no warnings
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Folder,
+    Zip,
+    Tar,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DigestArg {
+    Sha256,
+    Sha512,
+}
+
+pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
+    if args.read.id.is_some()
+        || args.read.headline.is_some()
+        || args.read.byline.is_some()
+        || args.read.source_url.is_some()
+    {
+        bail!("--id, --headline, --byline and --source-url name one article; use sidecar files when packing");
+    }
+    let mut paths = args.inputs.clone();
+    if let Some(list) = &args.files_from {
+        let bytes = if list.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
+            bytes
+        } else {
+            std::fs::read(list).with_context(|| format!("cannot read {}", list.display()))?
+        };
+        paths.extend(inputs::parse_list(&bytes, args.null));
+    }
+    if paths.is_empty() {
+        bail!("nothing to pack: give files or folders, or --files-from");
+    }
+    let extensions: Vec<String> = args.ext.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect();
+    let gathered = inputs::gather(&paths, &extensions)?;
+
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let mut bag_info = Vec::new();
+    for field in &args.bag_info {
+        let (key, value) =
+            field.split_once('=').with_context(|| format!("--bag-info `{field}`: expected KEY=VALUE"))?;
+        let reserved = ["Payload-Oxum", "Bagging-Date", "Bag-Software-Agent", "Bag-Group-Identifier", "Bag-Count"];
+        if !is_tag_text(key, true)
+            || !is_tag_text(value, false)
+            || reserved.iter().any(|r| r.eq_ignore_ascii_case(key.trim()))
+        {
+            bail!(
+                "--bag-info `{field}`: a label without `:` and a one-line value; newsarc writes {} itself",
+                reserved.join(", ")
+            );
+        }
+        bag_info.push((key.trim().to_string(), value.trim().to_string()));
+    }
+    let load = args.read.load_options()?;
+    let bagging_date = match load.source_date_epoch {
+        Some(t) => t.to_string()[..10].to_string(),
+        None => jiff::Timestamp::now().strftime("%Y-%m-%d").to_string(),
+    };
+    let mut algorithms = vec![Algorithm::Sha256];
+    algorithms.extend(args.digest.iter().map(|d| match d {
+        DigestArg::Sha256 => Algorithm::Sha256,
+        DigestArg::Sha512 => Algorithm::Sha512,
+    }));
+    let format = match args.format {
+        Some(FormatArg::Folder) => Format::Folder,
+        Some(FormatArg::Zip) => Format::Zip,
+        Some(FormatArg::Tar) => Format::Tar,
+        None => Format::of_path(&args.output),
+    };
+    let options = PackOptions {
+        load,
+        renditions: if args.to.is_empty() {
+            WRITERS.iter().map(|w| w.name).collect()
+        } else {
+            WRITERS.iter().map(|w| w.name).filter(|n| args.to.iter().any(|t| t == n)).collect()
+        },
+        format,
+        algorithms,
+        bagging_date,
+        bag_info,
+        shard,
+        group_id: args.group_id.clone(),
+        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        force: args.force,
+    };
+
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(gathered.files.len()));
+    let report = pack(&gathered.files, &gathered.skipped, &args.output, &options, &|done| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+
+    summarize(&report, &gathered.files, args.quiet);
+    if let Some(path) = &args.report {
+        let mut json = serde_json::to_vec_pretty(&report)?;
+        json.push(b'\n');
+        if path.as_os_str() == "-" {
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?;
+        } else {
+            newsarc::convert::write_atomically(path, &json)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(if report.bad.is_empty() { Outcome::Done } else { Outcome::SomeInputsBad })
+}
+
+fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
+    let parsed =
+        s.split_once('/').and_then(|(k, n)| Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+    match parsed {
+        Some((k, n)) if n >= 1 && (1..=n).contains(&k) => Ok((k, n)),
+        _ => bail!("--shard `{s}`: expected K/N with 1 <= K <= N, such as 3/8"),
+    }
+}
+
+fn progress_bar(total: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} articles [{bar:30}] {per_sec} ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn summarize(report: &newsarc::package::pack::PackReport, files: &[InputFile], quiet: bool) {
+    for bad in &report.bad {
+        eprintln!("newsarc: error: {}: {}", bad.path, bad.error);
+    }
+    if !quiet {
+        for s in &report.skipped {
+            eprintln!("newsarc: skipped {}: {}", s.path, s.reason);
+        }
+        for d in &report.duplicates {
+            eprintln!("newsarc: {}: same bytes as article `{}`; packed once", d.path, d.same_as);
+        }
+        for r in &report.renamed {
+            eprintln!("newsarc: {}: packed as `{}` ({})", r.path, r.id, r.reason);
+        }
+    }
+    let mut line = format!(
+        "newsarc: packed {} of {} articles into {}",
+        report.articles,
+        files.len() - report.other_shards,
+        report.output
+    );
+    for (n, what) in [
+        (report.bad.len(), "bad"),
+        (report.duplicates.len(), "duplicate"),
+        (report.skipped.len(), "skipped"),
+        (report.other_shards, "in other shards"),
+        (report.warnings, "warnings"),
+    ] {
+        if n > 0 {
+            line.push_str(&format!("; {n} {what}"));
+        }
+    }
+    eprintln!("{line}");
+}

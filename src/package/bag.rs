@@ -1,0 +1,266 @@
+//! BagIt 1.0 bags (RFC 8493), written as a folder, a zip or a tar with one top-level folder.
+//!
+//! [`BagWriter`] takes payload files one by one, hashes each from the bytes it is given (so
+//! nothing written is ever read back), and at the end writes `bag-info.txt` (Payload-Oxum,
+//! Bagging-Date, Bag-Software-Agent, grouping, the caller's fields), `manifest-<alg>.txt`,
+//! `bagit.txt` and `tagmanifest-<alg>.txt`. A [`Sink`] puts the files somewhere: a folder, a
+//! zip (deterministic entries, see `package::zip`) or a tar (fixed times, modes and owners).
+
+use super::zip::{Method, ZipBuilder};
+use sha2::{Digest, Sha256, Sha512};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Checksum algorithms of the manifests. SHA-256 is always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Algorithm {
+    Sha256,
+    Sha512,
+}
+
+impl Algorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha512 => "sha512",
+        }
+    }
+
+    fn digest(self, bytes: &[u8]) -> String {
+        match self {
+            Algorithm::Sha256 => hex::encode(Sha256::digest(bytes)),
+            Algorithm::Sha512 => hex::encode(Sha512::digest(bytes)),
+        }
+    }
+}
+
+/// What a bag says about itself.
+#[derive(Debug, Clone)]
+pub struct BagInfo {
+    /// The bag's top-level folder name.
+    pub name: String,
+    pub algorithms: Vec<Algorithm>,
+    /// `YYYY-MM-DD`.
+    pub bagging_date: String,
+    /// Fields the caller adds (`Source-Organization: ...`), in order.
+    pub fields: Vec<(String, String)>,
+    /// `Bag-Group-Identifier` and this bag's place in the group (`Bag-Count: K of N`).
+    pub group: Option<(String, usize, usize)>,
+}
+
+/// Where the files of a bag go. Paths are relative to the bag's parent: `name/data/...`.
+pub trait Sink {
+    fn add(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()>;
+    fn finish(self: Box<Self>) -> std::io::Result<()>;
+}
+
+/// A bag being written.
+pub struct BagWriter {
+    sink: Box<dyn Sink>,
+    info: BagInfo,
+    /// (path in the bag, digests in `info.algorithms` order), in the order written.
+    payload: Vec<(String, Vec<String>)>,
+    octets: u64,
+}
+
+impl BagWriter {
+    pub fn new(sink: Box<dyn Sink>, mut info: BagInfo) -> BagWriter {
+        if !info.algorithms.contains(&Algorithm::Sha256) {
+            info.algorithms.push(Algorithm::Sha256);
+        }
+        info.algorithms.sort();
+        info.algorithms.dedup();
+        BagWriter { sink, info, payload: Vec::new(), octets: 0 }
+    }
+
+    /// Adds a payload file at `path` under `data/`.
+    pub fn add_payload(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
+        let in_bag = format!("data/{path}");
+        let digests = self.info.algorithms.iter().map(|a| a.digest(bytes)).collect();
+        self.sink.add(&format!("{}/{in_bag}", self.info.name), bytes, method)?;
+        self.payload.push((in_bag, digests));
+        self.octets += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the tag files and closes the sink.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let mut tags: Vec<(String, Vec<u8>)> = Vec::new();
+        tags.push(("bagit.txt".to_string(), b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec()));
+        tags.push(("bag-info.txt".to_string(), self.bag_info().into_bytes()));
+        let mut payload = self.payload.clone();
+        payload.sort();
+        for (i, algorithm) in self.info.algorithms.iter().enumerate() {
+            let mut manifest = String::new();
+            for (path, digests) in &payload {
+                manifest.push_str(&format!("{}  {}\n", digests[i], encode_path(path)));
+            }
+            tags.push((format!("manifest-{}.txt", algorithm.name()), manifest.into_bytes()));
+        }
+        // Tag manifests list the tag files above (never each other).
+        let listed = tags.len();
+        for algorithm in &self.info.algorithms {
+            let mut manifest = String::new();
+            for (path, bytes) in &tags[..listed] {
+                manifest.push_str(&format!("{}  {path}\n", algorithm.digest(bytes)));
+            }
+            tags.push((format!("tagmanifest-{}.txt", algorithm.name()), manifest.into_bytes()));
+        }
+        for (path, bytes) in &tags {
+            self.sink.add(&format!("{}/{path}", self.info.name), bytes, Method::Deflated)?;
+        }
+        self.sink.finish()
+    }
+
+    fn bag_info(&self) -> String {
+        let mut lines: Vec<(String, String)> = self.info.fields.clone();
+        lines.push(("Bagging-Date".to_string(), self.info.bagging_date.clone()));
+        lines.push(("Bag-Software-Agent".to_string(), format!("newsarc {}", crate::VERSION)));
+        lines.push(("Payload-Oxum".to_string(), format!("{}.{}", self.octets, self.payload.len())));
+        if let Some((group, k, n)) = &self.info.group {
+            lines.push(("Bag-Group-Identifier".to_string(), group.clone()));
+            lines.push(("Bag-Count".to_string(), format!("{k} of {n}")));
+        }
+        lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect()
+    }
+}
+
+/// RFC 8493 §2.1.3: in manifests, `%`, CR and LF in paths are percent-encoded.
+pub fn encode_path(path: &str) -> String {
+    path.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Whether `text` can be a bag-info.txt label or value: no line breaks, and labels without `:`.
+pub fn is_tag_text(text: &str, label: bool) -> bool {
+    !text.trim().is_empty() && !text.contains(['\r', '\n']) && !(label && text.contains(':'))
+}
+
+/// A folder on disk.
+pub struct FolderSink {
+    root: PathBuf,
+}
+
+impl FolderSink {
+    pub fn new(root: &Path) -> FolderSink {
+        FolderSink { root: root.to_path_buf() }
+    }
+}
+
+impl Sink for FolderSink {
+    fn add(&mut self, path: &str, bytes: &[u8], _method: Method) -> std::io::Result<()> {
+        let target = self.root.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, bytes)
+    }
+
+    fn finish(self: Box<Self>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A zip file.
+pub struct ZipSink {
+    zip: ZipBuilder<BufWriter<File>>,
+}
+
+impl ZipSink {
+    pub fn new(file: File) -> ZipSink {
+        ZipSink { zip: ZipBuilder::new(BufWriter::new(file)) }
+    }
+}
+
+impl Sink for ZipSink {
+    fn add(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
+        self.zip.add(path, method, bytes).map_err(std::io::Error::other)
+    }
+
+    fn finish(self: Box<Self>) -> std::io::Result<()> {
+        let mut file = self.zip.finish_into().map_err(std::io::Error::other)?;
+        file.flush()?;
+        file.get_ref().sync_all()
+    }
+}
+
+/// A tar file: ustar/GNU headers with a fixed time (the epoch), mode 0644 and owner 0.
+pub struct TarSink {
+    tar: tar::Builder<BufWriter<File>>,
+}
+
+impl TarSink {
+    pub fn new(file: File) -> TarSink {
+        TarSink { tar: tar::Builder::new(BufWriter::new(file)) }
+    }
+}
+
+impl Sink for TarSink {
+    fn add(&mut self, path: &str, bytes: &[u8], _method: Method) -> std::io::Result<()> {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        self.tar.append_data(&mut header, path, bytes)
+    }
+
+    fn finish(self: Box<Self>) -> std::io::Result<()> {
+        let mut file = self.tar.into_inner()?;
+        file.flush()?;
+        file.get_ref().sync_all()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_paths_are_encoded() {
+        assert_eq!(encode_path("data/a%b\nc\rd.txt"), "data/a%25b%0Ac%0Dd.txt");
+    }
+
+    #[test]
+    fn tag_text_has_no_line_breaks() {
+        assert!(is_tag_text("Northwind Radio", false));
+        assert!(!is_tag_text("a\nb", false));
+        assert!(!is_tag_text("Source:Organization", true));
+    }
+
+    #[test]
+    fn a_folder_bag_lists_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let info = BagInfo {
+            name: "b".to_string(),
+            algorithms: vec![Algorithm::Sha512],
+            bagging_date: "2020-01-24".to_string(),
+            fields: vec![("Source-Organization".to_string(), "Northwind".to_string())],
+            group: None,
+        };
+        let mut bag = BagWriter::new(Box::new(FolderSink::new(dir.path())), info);
+        bag.add_payload("x/a.txt", b"hello", Method::Deflated).unwrap();
+        bag.add_payload("b.txt", b"", Method::Deflated).unwrap();
+        bag.finish().unwrap();
+        let read = |p: &str| std::fs::read_to_string(dir.path().join("b").join(p)).unwrap();
+        assert_eq!(
+            read("manifest-sha256.txt"),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  data/b.txt\n\
+             2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824  data/x/a.txt\n"
+        );
+        assert!(read("manifest-sha512.txt").contains("  data/x/a.txt\n"));
+        assert_eq!(
+            read("bag-info.txt"),
+            format!(
+                "Source-Organization: Northwind\nBagging-Date: 2020-01-24\nBag-Software-Agent: newsarc {}\nPayload-Oxum: 5.2\n",
+                crate::VERSION
+            )
+        );
+        let tags = read("tagmanifest-sha256.txt");
+        assert!(
+            tags.contains("  bagit.txt\n") && tags.contains("  manifest-sha512.txt\n") && !tags.contains("tagmanifest")
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! What to pack: files named, folders walked, or a list of paths, in one stable order.
+//!
+//! Folders are walked recursively. Article files are those whose extension is one of the chosen
+//! ones (`txt` by default, case-insensitive); sidecar files (`*.meta.json`) are used by the
+//! articles they sit beside, never packed as articles; hidden files and folders (`.DS_Store`,
+//! `.git`) are skipped and reported, like files of other kinds. Files named explicitly are always
+//! articles. The result is sorted by path, bytewise, so the same tree always gives the same
+//! order (`1000_a.txt` before `999_a.txt`).
+
+use std::path::{Path, PathBuf};
+
+/// A file left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// An article file: where it is, and its name as a package records it (relative to the folder
+/// named, starting with that folder's name; a file named alone is its file name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub name: String,
+}
+
+/// The article files to pack, in order, and what was left out.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<InputFile>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Why the inputs could not be gathered.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{0}: no such file or folder")]
+    Missing(String),
+}
+
+/// Gathers article files from `paths` (files or folders). `extensions` are lower-case, no dot.
+pub fn gather(paths: &[PathBuf], extensions: &[String]) -> Result<Inputs, InputError> {
+    let mut inputs = Inputs::default();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => InputError::Missing(path.display().to_string()),
+            _ => InputError::Io { path: path.display().to_string(), source: e },
+        })?;
+        if meta.is_dir() {
+            walk(path, extensions, &mut inputs)?;
+        } else {
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            inputs.files.push(InputFile { path: path.clone(), name });
+        }
+    }
+    inputs.files.sort_by(|a, b| a.path.as_os_str().as_encoded_bytes().cmp(b.path.as_os_str().as_encoded_bytes()));
+    inputs.files.dedup_by(|a, b| a.path == b.path);
+    inputs.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(inputs)
+}
+
+fn walk(root: &Path, extensions: &[String], inputs: &mut Inputs) -> Result<(), InputError> {
+    let mut walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = entry.map_err(|e| InputError::Io {
+            path: e.path().map_or_else(|| root.display().to_string(), |p| p.display().to_string()),
+            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("a loop of symbolic links")),
+        })?;
+        if entry.depth() == 0 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let shown = entry.path().display().to_string();
+        if name.starts_with('.') {
+            let what = if entry.file_type().is_dir() { "hidden folder" } else { "hidden file" };
+            inputs.skipped.push(Skipped { path: shown, reason: what.to_string() });
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if entry.file_type().is_symlink() {
+            inputs.skipped.push(Skipped { path: shown, reason: "symbolic link (not followed)".to_string() });
+            continue;
+        }
+        if name.to_ascii_lowercase().ends_with(".meta.json") {
+            continue; // a sidecar: used by its article
+        }
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        if extensions.contains(&extension) {
+            let root_name =
+                root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
+            let name = match root_name {
+                Some(root_name) => format!("{root_name}/{relative}"),
+                None => relative,
+            };
+            inputs.files.push(InputFile { path: entry.into_path(), name });
+        } else {
+            inputs.skipped.push(Skipped { path: shown, reason: format!("not an article file (.{extension})") });
+        }
+    }
+    Ok(())
+}
+
+/// Paths from a list: one per line, or separated by NUL bytes (`-0`, for names with newlines).
+pub fn parse_list(bytes: &[u8], nul_separated: bool) -> Vec<PathBuf> {
+    let separator = if nul_separated { b'\0' } else { b'\n' };
+    bytes
+        .split(|&b| b == separator)
+        .map(|line| if nul_separated { line } else { line.strip_suffix(b"\r").unwrap_or(line) })
+        .filter(|line| !line.is_empty())
+        .map(|line| PathBuf::from(String::from_utf8_lossy(line).into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_on_lines_or_nul() {
+        assert_eq!(parse_list(b"a.txt\r\nb c.txt\n\n", false), [PathBuf::from("a.txt"), PathBuf::from("b c.txt")]);
+        assert_eq!(parse_list(b"a\nb.txt\0c.txt\0", true), [PathBuf::from("a\nb.txt"), PathBuf::from("c.txt")]);
+    }
+}
