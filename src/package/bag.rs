@@ -9,7 +9,7 @@
 use super::zip::{Method, ZipBuilder};
 use sha2::{Digest, Sha256, Sha512};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Checksum algorithms of the manifests. SHA-256 is always written.
@@ -52,63 +52,140 @@ pub struct BagInfo {
 /// Where the files of a bag go. Paths are relative to the bag's parent: `name/data/...`.
 pub trait Sink {
     fn add(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()>;
+    /// Adds `len` bytes read from `reader`.
+    fn add_reader(&mut self, path: &str, len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()>;
     fn finish(self: Box<Self>) -> std::io::Result<()>;
 }
 
-/// A bag being written.
+/// A running digest of one algorithm.
+enum Hasher {
+    Sha256(Sha256),
+    Sha512(Sha512),
+}
+
+impl Hasher {
+    fn new(algorithm: Algorithm) -> Hasher {
+        match algorithm {
+            Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
+            Algorithm::Sha512 => Hasher::Sha512(Sha512::new()),
+        }
+    }
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Hasher::Sha256(h) => h.update(bytes),
+            Hasher::Sha512(h) => h.update(bytes),
+        }
+    }
+    fn hex(self) -> String {
+        match self {
+            Hasher::Sha256(h) => hex::encode(h.finalize()),
+            Hasher::Sha512(h) => hex::encode(h.finalize()),
+        }
+    }
+}
+
+/// Hashes what is read through it, so a file is hashed as it is copied, never read twice.
+struct HashingReader<'r> {
+    inner: &'r mut dyn Read,
+    hashers: Vec<Hasher>,
+}
+
+impl Read for HashingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hashers.iter_mut().for_each(|h| h.update(&buf[..n]));
+        Ok(n)
+    }
+}
+
+/// A bag being written. What it must list at the end (the manifests) is kept in unnamed
+/// temporary files, not in memory, so memory does not grow with the number of files.
 pub struct BagWriter {
     sink: Box<dyn Sink>,
     info: BagInfo,
-    /// (path in the bag, digests in `info.algorithms` order), in the order written.
-    payload: Vec<(String, Vec<String>)>,
+    /// One manifest being written per algorithm, in `info.algorithms` order.
+    manifests: Vec<BufWriter<File>>,
+    files: u64,
     octets: u64,
 }
 
 impl BagWriter {
-    pub fn new(sink: Box<dyn Sink>, mut info: BagInfo) -> BagWriter {
+    pub fn new(sink: Box<dyn Sink>, mut info: BagInfo) -> std::io::Result<BagWriter> {
         if !info.algorithms.contains(&Algorithm::Sha256) {
             info.algorithms.push(Algorithm::Sha256);
         }
         info.algorithms.sort();
         info.algorithms.dedup();
-        BagWriter { sink, info, payload: Vec::new(), octets: 0 }
+        let manifests =
+            info.algorithms.iter().map(|_| tempfile::tempfile().map(BufWriter::new)).collect::<Result<_, _>>()?;
+        Ok(BagWriter { sink, info, manifests, files: 0, octets: 0 })
     }
 
     /// Adds a payload file at `path` under `data/`.
     pub fn add_payload(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
         let in_bag = format!("data/{path}");
-        let digests = self.info.algorithms.iter().map(|a| a.digest(bytes)).collect();
         self.sink.add(&format!("{}/{in_bag}", self.info.name), bytes, method)?;
-        self.payload.push((in_bag, digests));
-        self.octets += bytes.len() as u64;
+        let digests: Vec<String> = self.info.algorithms.iter().map(|a| a.digest(bytes)).collect();
+        self.record(&in_bag, digests, bytes.len() as u64)
+    }
+
+    /// Adds a payload file of `len` bytes read from `reader`, hashed as it is copied.
+    pub fn add_payload_reader(
+        &mut self,
+        path: &str,
+        len: u64,
+        reader: &mut dyn Read,
+        method: Method,
+    ) -> std::io::Result<()> {
+        let in_bag = format!("data/{path}");
+        let mut hashing =
+            HashingReader { inner: reader, hashers: self.info.algorithms.iter().map(|a| Hasher::new(*a)).collect() };
+        self.sink.add_reader(&format!("{}/{in_bag}", self.info.name), len, &mut hashing, method)?;
+        let digests = hashing.hashers.into_iter().map(Hasher::hex).collect();
+        self.record(&in_bag, digests, len)
+    }
+
+    fn record(&mut self, in_bag: &str, digests: Vec<String>, len: u64) -> std::io::Result<()> {
+        for (manifest, digest) in self.manifests.iter_mut().zip(digests) {
+            writeln!(manifest, "{digest}  {}", encode_path(in_bag))?;
+        }
+        self.files += 1;
+        self.octets += len;
         Ok(())
     }
 
     /// Writes the tag files and closes the sink.
     pub fn finish(mut self) -> std::io::Result<()> {
-        let mut tags: Vec<(String, Vec<u8>)> = Vec::new();
-        tags.push(("bagit.txt".to_string(), b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec()));
-        tags.push(("bag-info.txt".to_string(), self.bag_info().into_bytes()));
-        let mut payload = self.payload.clone();
-        payload.sort();
-        for (i, algorithm) in self.info.algorithms.iter().enumerate() {
-            let mut manifest = String::new();
-            for (path, digests) in &payload {
-                manifest.push_str(&format!("{}  {}\n", digests[i], encode_path(path)));
-            }
-            tags.push((format!("manifest-{}.txt", algorithm.name()), manifest.into_bytes()));
+        let name = self.info.name.clone();
+        let algorithms = self.info.algorithms.clone();
+        // (tag file, its digests in `algorithms` order), for the tag manifests.
+        let mut tags: Vec<(String, Vec<String>)> = Vec::new();
+        let small = [
+            ("bagit.txt".to_string(), b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec()),
+            ("bag-info.txt".to_string(), self.bag_info().into_bytes()),
+        ];
+        for (path, bytes) in &small {
+            self.sink.add(&format!("{name}/{path}"), bytes, Method::Deflated)?;
+            tags.push((path.clone(), algorithms.iter().map(|a| a.digest(bytes)).collect()));
+        }
+        for (algorithm, manifest) in algorithms.iter().zip(std::mem::take(&mut self.manifests)) {
+            let mut file = manifest.into_inner().map_err(|e| e.into_error())?;
+            let len = file.stream_position()?;
+            file.seek(SeekFrom::Start(0))?;
+            let path = format!("manifest-{}.txt", algorithm.name());
+            let mut hashing =
+                HashingReader { inner: &mut file, hashers: algorithms.iter().map(|a| Hasher::new(*a)).collect() };
+            self.sink.add_reader(&format!("{name}/{path}"), len, &mut hashing, Method::Deflated)?;
+            tags.push((path, hashing.hashers.into_iter().map(Hasher::hex).collect()));
         }
         // Tag manifests list the tag files above (never each other).
-        let listed = tags.len();
-        for algorithm in &self.info.algorithms {
-            let mut manifest = String::new();
-            for (path, bytes) in &tags[..listed] {
-                manifest.push_str(&format!("{}  {path}\n", algorithm.digest(bytes)));
-            }
-            tags.push((format!("tagmanifest-{}.txt", algorithm.name()), manifest.into_bytes()));
-        }
-        for (path, bytes) in &tags {
-            self.sink.add(&format!("{}/{path}", self.info.name), bytes, Method::Deflated)?;
+        for (i, algorithm) in algorithms.iter().enumerate() {
+            let manifest: String = tags.iter().map(|(path, digests)| format!("{}  {path}\n", digests[i])).collect();
+            self.sink.add(
+                &format!("{name}/tagmanifest-{}.txt", algorithm.name()),
+                manifest.as_bytes(),
+                Method::Deflated,
+            )?;
         }
         self.sink.finish()
     }
@@ -117,7 +194,7 @@ impl BagWriter {
         let mut lines: Vec<(String, String)> = self.info.fields.clone();
         lines.push(("Bagging-Date".to_string(), self.info.bagging_date.clone()));
         lines.push(("Bag-Software-Agent".to_string(), format!("newsarc {}", crate::VERSION)));
-        lines.push(("Payload-Oxum".to_string(), format!("{}.{}", self.octets, self.payload.len())));
+        lines.push(("Payload-Oxum".to_string(), format!("{}.{}", self.octets, self.files)));
         if let Some((group, k, n)) = &self.info.group {
             lines.push(("Bag-Group-Identifier".to_string(), group.clone()));
             lines.push(("Bag-Count".to_string(), format!("{k} of {n}")));
@@ -133,7 +210,7 @@ pub fn encode_path(path: &str) -> String {
 
 /// Whether `text` can be a bag-info.txt label or value: no line breaks, and labels without `:`.
 pub fn is_tag_text(text: &str, label: bool) -> bool {
-    !text.trim().is_empty() && !text.contains(['\r', '\n']) && !(label && text.contains(':'))
+    !(text.trim().is_empty() || text.contains(['\r', '\n']) || (label && text.contains(':')))
 }
 
 /// A folder on disk.
@@ -156,6 +233,14 @@ impl Sink for FolderSink {
         std::fs::write(target, bytes)
     }
 
+    fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, _method: Method) -> std::io::Result<()> {
+        let target = self.root.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::io::copy(reader, &mut File::create(target)?).map(|_| ())
+    }
+
     fn finish(self: Box<Self>) -> std::io::Result<()> {
         Ok(())
     }
@@ -175,6 +260,10 @@ impl ZipSink {
 impl Sink for ZipSink {
     fn add(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
         self.zip.add(path, method, bytes).map_err(std::io::Error::other)
+    }
+
+    fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()> {
+        self.zip.add_reader(path, method, reader).map_err(std::io::Error::other)
     }
 
     fn finish(self: Box<Self>) -> std::io::Result<()> {
@@ -205,6 +294,17 @@ impl Sink for TarSink {
         header.set_gid(0);
         header.set_entry_type(tar::EntryType::Regular);
         self.tar.append_data(&mut header, path, bytes)
+    }
+
+    fn add_reader(&mut self, path: &str, len: u64, reader: &mut dyn Read, _method: Method) -> std::io::Result<()> {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(len);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        self.tar.append_data(&mut header, path, reader)
     }
 
     fn finish(self: Box<Self>) -> std::io::Result<()> {
@@ -240,9 +340,9 @@ mod tests {
             fields: vec![("Source-Organization".to_string(), "Northwind".to_string())],
             group: None,
         };
-        let mut bag = BagWriter::new(Box::new(FolderSink::new(dir.path())), info);
-        bag.add_payload("x/a.txt", b"hello", Method::Deflated).unwrap();
+        let mut bag = BagWriter::new(Box::new(FolderSink::new(dir.path())), info).unwrap();
         bag.add_payload("b.txt", b"", Method::Deflated).unwrap();
+        bag.add_payload_reader("x/a.txt", 5, &mut &b"hello"[..], Method::Deflated).unwrap();
         bag.finish().unwrap();
         let read = |p: &str| std::fs::read_to_string(dir.path().join("b").join(p)).unwrap();
         assert_eq!(

@@ -25,6 +25,8 @@ use crate::model::{Article, PartialDate, safe_id_from_name};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Files read and rendered at a time: bounds memory, keeps all cores busy.
@@ -137,16 +139,53 @@ struct IndexSource {
     sha256: String,
 }
 
-#[derive(Debug, Serialize)]
-struct Index<'a> {
-    index: &'static str,
-    index_version: u32,
-    generator: String,
-    bag: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    group: Option<IndexGroup<'a>>,
-    articles: Vec<IndexRecord>,
-    duplicates: &'a [Duplicate],
+/// `data/index.json`, written as articles are packed: one record per line inside the
+/// `articles` array, kept in an unnamed temporary file, not in memory.
+struct IndexFile {
+    file: std::io::BufWriter<std::fs::File>,
+    records: usize,
+}
+
+impl IndexFile {
+    fn new(bag: &str, group: Option<&IndexGroup<'_>>) -> std::io::Result<IndexFile> {
+        let mut file = std::io::BufWriter::new(tempfile::tempfile()?);
+        write!(
+            file,
+            "{{\"index\":\"newsarc-package-index\",\"index_version\":1,\"generator\":{},\"bag\":{},",
+            json(&format!("newsarc {}", crate::VERSION)),
+            json(&bag)
+        )?;
+        if let Some(group) = group {
+            write!(file, "\"group\":{},", json(group))?;
+        }
+        file.write_all(b"\"articles\":[\n")?;
+        Ok(IndexFile { file, records: 0 })
+    }
+
+    fn add(&mut self, record: &IndexRecord) -> std::io::Result<()> {
+        if self.records > 0 {
+            self.file.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut self.file, record)?;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Closes the document; gives the file, rewound, and its length.
+    fn finish(mut self, duplicates: &[Duplicate]) -> std::io::Result<(std::fs::File, u64)> {
+        self.file.write_all(b"\n],\"duplicates\":")?;
+        serde_json::to_writer(&mut self.file, duplicates)?;
+        self.file.write_all(b"}\n")?;
+        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
+        let len = file.stream_position()?;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        Ok((file, len))
+    }
+}
+
+/// A small value as JSON text.
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain values serialize")
 }
 
 #[derive(Debug, Serialize)]
@@ -227,7 +266,9 @@ pub fn pack(
             (sink, Staging::File(file))
         }
     };
-    let mut bag = BagWriter::new(sink, info);
+    let mut bag = BagWriter::new(sink, info).map_err(io(parent))?;
+    let index_group = group.as_ref().map(|(identifier, k, n)| IndexGroup { identifier, shard: *k, shards: *n });
+    let mut index = IndexFile::new(&name, index_group.as_ref()).map_err(io(parent))?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
@@ -235,9 +276,10 @@ pub fn pack(
         .map_err(|e| PackError::Invalid(format!("cannot start worker threads: {e}")))?;
     let mut report =
         PackReport { output: out.display().to_string(), skipped: skipped.to_vec(), ..PackReport::default() };
-    let mut records = Vec::new();
-    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut by_digest: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    // What must be remembered per article to keep ids unique and pack same bytes once; the
+    // only state that grows with the corpus (about 150 bytes an article).
+    let mut ids: HashMap<Box<str>, Box<str>> = HashMap::new();
+    let mut by_digest: HashMap<[u8; 32], Box<str>> = HashMap::new();
     let mut done = 0usize;
 
     let mine: Vec<&InputFile> = match options.shard {
@@ -262,16 +304,17 @@ pub fn pack(
                 }
             };
             let sha256 = item.article.source.as_ref().map(|s| s.sha256.clone()).unwrap_or_default();
-            if let Some(first) = by_digest.get(&sha256) {
-                report.duplicates.push(Duplicate { path: item.file.name.clone(), same_as: first.clone() });
+            let digest: [u8; 32] = Sha256::digest(&item.bytes).into();
+            if let Some(first) = by_digest.get(&digest) {
+                report.duplicates.push(Duplicate { path: item.file.name.clone(), same_as: first.to_string() });
                 progress(done);
                 continue;
             }
-            if ids.contains_key(&item.article.id) {
+            if ids.contains_key(item.article.id.as_str()) {
                 let wanted = item.article.id.clone();
                 let mut id = format!("{wanted}-{}", &sha256[..8]);
                 let mut digits = 8;
-                while ids.contains_key(&id) && digits < sha256.len() {
+                while ids.contains_key(id.as_str()) && digits < sha256.len() {
                     digits += 4;
                     id = format!("{wanted}-{}", &sha256[..digits]);
                 }
@@ -282,30 +325,20 @@ pub fn pack(
                 report.renamed.push(Renamed {
                     path: item.file.name.clone(),
                     id,
-                    reason: format!("id `{wanted}` is taken by {}", ids[&wanted]),
+                    reason: format!("id `{wanted}` is taken by {}", ids[wanted.as_str()]),
                 });
             }
-            ids.insert(item.article.id.clone(), item.file.name.clone());
-            by_digest.insert(sha256, item.article.id.clone());
-            records.push(write_article(&mut bag, &item).map_err(io(out))?);
+            ids.insert(item.article.id.as_str().into(), item.file.name.as_str().into());
+            by_digest.insert(digest, item.article.id.as_str().into());
+            index.add(&write_article(&mut bag, &item).map_err(io(out))?).map_err(io(out))?;
             report.articles += 1;
             report.warnings += item.article.warnings.len();
             progress(done);
         }
     }
 
-    let index = Index {
-        index: "newsarc-package-index",
-        index_version: 1,
-        generator: format!("newsarc {}", crate::VERSION),
-        bag: &name,
-        group: group.as_ref().map(|(identifier, k, n)| IndexGroup { identifier, shard: *k, shards: *n }),
-        articles: records,
-        duplicates: &report.duplicates,
-    };
-    let mut json = serde_json::to_vec_pretty(&index).expect("the index serializes");
-    json.push(b'\n');
-    bag.add_payload("index.json", &json, Method::Deflated).map_err(io(out))?;
+    let (mut index_file, len) = index.finish(&report.duplicates).map_err(io(out))?;
+    bag.add_payload_reader("index.json", len, &mut index_file, Method::Deflated).map_err(io(out))?;
     bag.finish().map_err(io(out))?;
     staging.commit(&name, out, options.force).map_err(io(out))?;
     Ok(report)

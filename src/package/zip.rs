@@ -55,6 +55,18 @@ impl<W: Write + Seek> ZipBuilder<W> {
         ZipBuilder { writer: ZipWriter::new(writer) }
     }
 
+    /// Adds an entry whose bytes come from `reader`.
+    pub fn add_reader(
+        &mut self,
+        name: &str,
+        method: Method,
+        reader: &mut dyn std::io::Read,
+    ) -> ::zip::result::ZipResult<()> {
+        self.writer.start_file(name, options(method))?;
+        std::io::copy(reader, &mut self.writer)?;
+        Ok(())
+    }
+
     /// Finishes the archive and gives back the writer.
     pub fn finish_into(self) -> ::zip::result::ZipResult<W> {
         self.writer.finish()
