@@ -51,7 +51,9 @@ pub struct BagInfo {
 
 /// Where the files of a bag go. Paths are relative to the bag's parent: `name/data/...`.
 pub trait Sink {
-    fn add(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()>;
+    fn add(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
+        self.add_reader(path, bytes.len() as u64, &mut &bytes[..], method)
+    }
     /// Adds `len` bytes read from `reader`.
     fn add_reader(&mut self, path: &str, len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()>;
     fn finish(self: Box<Self>) -> std::io::Result<()>;
@@ -225,14 +227,6 @@ impl FolderSink {
 }
 
 impl Sink for FolderSink {
-    fn add(&mut self, path: &str, bytes: &[u8], _method: Method) -> std::io::Result<()> {
-        let target = self.root.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(target, bytes)
-    }
-
     fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, _method: Method) -> std::io::Result<()> {
         let target = self.root.join(path);
         if let Some(parent) = target.parent() {
@@ -258,10 +252,6 @@ impl ZipSink {
 }
 
 impl Sink for ZipSink {
-    fn add(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
-        self.zip.add(path, method, bytes).map_err(std::io::Error::other)
-    }
-
     fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()> {
         self.zip.add_reader(path, method, reader).map_err(std::io::Error::other)
     }
@@ -285,17 +275,6 @@ impl TarSink {
 }
 
 impl Sink for TarSink {
-    fn add(&mut self, path: &str, bytes: &[u8], _method: Method) -> std::io::Result<()> {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(0);
-        header.set_uid(0);
-        header.set_gid(0);
-        header.set_entry_type(tar::EntryType::Regular);
-        self.tar.append_data(&mut header, path, bytes)
-    }
-
     fn add_reader(&mut self, path: &str, len: u64, reader: &mut dyn Read, _method: Method) -> std::io::Result<()> {
         let mut header = tar::Header::new_gnu();
         header.set_size(len);

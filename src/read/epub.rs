@@ -11,7 +11,7 @@
 use super::xhtml::{self, Whitespace};
 use super::xml::{self, Element};
 use super::{ReadError, ReadOptions, dateline, language};
-use crate::model::text::{for_each_text, plain_text, word_count};
+use crate::model::text::{plain_text, word_count};
 use crate::model::{
     Article, Block, Direction, LanguageOrigin, PartialDate, SourceFile, Timestamp, Warning, WarningCode,
     is_language_tag,
@@ -195,14 +195,7 @@ fn article(
             (tag, LanguageOrigin::Document, direction)
         }
         None => {
-            let mut sample = parts.headline.clone().unwrap_or_default();
-            for_each_text(&body, &mut |t| {
-                if sample.len() < 16 * 1024 {
-                    sample.push('\n');
-                    sample.push_str(t);
-                }
-            });
-            let (tag, origin, direction, warning) = language::detect(&sample);
+            let (tag, origin, direction, warning) = language::detect_article(parts.headline.as_deref(), &body);
             warnings.extend(warning);
             (tag, origin, dir.unwrap_or(direction))
         }

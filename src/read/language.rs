@@ -5,6 +5,21 @@ use crate::model::{Direction, LanguageOrigin, Warning, WarningCode};
 /// How much text detection looks at: enough to be reliable, bounded for huge articles.
 const SAMPLE_CHARS: usize = 4000;
 
+/// Detects the language of an article: its headline and the first 16 KiB of its body text.
+pub fn detect_article(
+    headline: Option<&str>,
+    body: &[crate::model::Block],
+) -> (String, LanguageOrigin, Direction, Option<Warning>) {
+    let mut sample = headline.unwrap_or_default().to_string();
+    crate::model::text::for_each_text(body, &mut |t| {
+        if sample.len() < 16 * 1024 {
+            sample.push('\n');
+            sample.push_str(t);
+        }
+    });
+    detect(&sample)
+}
+
 /// The detected language tag, where it came from, its direction, and a warning when unsure.
 pub fn detect(text: &str) -> (String, LanguageOrigin, Direction, Option<Warning>) {
     let end = text.char_indices().nth(SAMPLE_CHARS).map_or(text.len(), |(i, _)| i);

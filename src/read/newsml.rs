@@ -9,7 +9,7 @@
 use super::xhtml::{self, Whitespace};
 use super::xml::{self, Element};
 use super::{ReadError, ReadOptions, dateline, decode, language};
-use crate::model::text::{for_each_text, plain_text, word_count};
+use crate::model::text::{plain_text, word_count};
 use crate::model::{
     Article, Block, Dateline, Direction, Inline, LanguageOrigin, PartialDate, SourceFile, Timestamp, Warning,
     WarningCode,
@@ -81,14 +81,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     let (language, language_origin, mut direction) = match stated {
         Some(tag) => (tag.clone(), LanguageOrigin::Document, Direction::of_language(&tag)),
         None => {
-            let mut sample = meta_text("headline").unwrap_or_default();
-            for_each_text(&body, &mut |t| {
-                if sample.len() < 16 * 1024 {
-                    sample.push('\n');
-                    sample.push_str(t);
-                }
-            });
-            let (tag, origin, direction, warning) = language::detect(&sample);
+            let (tag, origin, direction, warning) = language::detect_article(meta_text("headline").as_deref(), &body);
             warnings.extend(warning);
             (tag, origin, direction)
         }

@@ -68,14 +68,8 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
         warnings.push(Warning::new(WarningCode::NoBody, "the article has no body text"));
     }
 
-    let mut sample = parts.headline.clone().unwrap_or_default();
-    crate::model::text::for_each_text(&body, &mut |t| {
-        if sample.len() < 16 * 1024 {
-            sample.push('\n');
-            sample.push_str(t);
-        }
-    });
-    let (language, language_origin, direction, language_warning) = language::detect(&sample);
+    let (language, language_origin, direction, language_warning) =
+        language::detect_article(parts.headline.as_deref(), &body);
     warnings.extend(language_warning);
 
     let id = super::default_id(options.source_name.as_deref(), &sha256);
