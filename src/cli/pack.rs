@@ -157,6 +157,7 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
     let report = pack(&gathered.files, &gathered.skipped, &args.output, &options, &|done| {
         if let Some(bar) = &bar {
             bar.set_position(done as u64);
+            bar.set_message(format!("{:.0} articles/s", bar.per_sec()));
         }
     })?;
     if let Some(bar) = bar {
@@ -189,7 +190,7 @@ fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} articles [{bar:30}] {per_sec} ETA {eta}")
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} articles [{bar:30}] {msg} ETA {eta}")
             .expect("a valid template")
             .progress_chars("=> "),
     );
