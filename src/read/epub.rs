@@ -44,7 +44,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     match articles.len() {
         1 => Ok(articles.remove(0)),
         n => Err(ReadError::Unsupported(format!(
-            "a newsarc collection book of {n} articles; read it with newsarc::read::epub::read_articles (one article per chapter)"
+            "a newsarc collection book of {n} articles, and this reads one article per file; convert the articles themselves, not the book"
         ))),
     }
 }
