@@ -8,5 +8,8 @@ pub const SIDECAR: &str = include_str!("../schemas/sidecar.schema.json");
 /// Schema of a package's index, `data/index.json`.
 pub const INDEX: &str = include_str!("../schemas/index.schema.json");
 
+/// Schema of `newsarc validate --format json` reports.
+pub const REPORT: &str = include_str!("../schemas/report.schema.json");
+
 /// Every schema by name, for `newsarc schema NAME`.
-pub const ALL: &[(&str, &str)] = &[("metadata", METADATA), ("sidecar", SIDECAR), ("index", INDEX)];
+pub const ALL: &[(&str, &str)] = &[("metadata", METADATA), ("sidecar", SIDECAR), ("index", INDEX), ("report", REPORT)];

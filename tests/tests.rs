@@ -12,5 +12,6 @@ mod properties;
 mod read;
 mod regression;
 mod snapshots;
+mod validate;
 #[cfg(feature = "xsd")]
 mod xsd;

@@ -229,5 +229,7 @@ fn summarize(report: &newsarc::package::pack::PackReport, files: &[InputFile], q
             line.push_str(&format!("; {n} {what}"));
         }
     }
-    eprintln!("{line}");
+    if !quiet || !report.bad.is_empty() {
+        eprintln!("{line}");
+    }
 }

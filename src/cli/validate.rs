@@ -1,59 +1,119 @@
-//! `newsarc validate`: check files and report every finding.
+//! `newsarc validate`: check packages and files, report every finding.
 
 use super::Outcome;
-use clap::Args;
-use std::path::PathBuf;
+use clap::{Args, ValueEnum};
+use newsarc::validate::package::{self, Limits};
+use newsarc::validate::report::{Checked, Report};
+use newsarc::validate::{Finding, Severity, bag};
+use std::path::{Path, PathBuf};
 
-/// Check XML documents against an XML Schema and report every finding
+/// Check BagIt packages and article files; report every finding with a stable code
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml\n\nExit status: 0 valid, 1 invalid, 2 could not run.\nXSD validation needs a build with the `xsd` feature (libxml2): cargo install --path . --features xsd"
+    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
-    /// Files to check
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-    /// Validate against this XML Schema (imports are resolved beside it, never over the network)
-    #[arg(long, value_name = "SCHEMA.xsd", required = true)]
-    xsd: PathBuf,
+    /// Bags (folder, .zip, .tar) and files (.txt, .xml, .epub) to check
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Report format
+    #[arg(long, value_enum, default_value = "text")]
+    format: FormatArg,
+    /// Warnings make the result invalid too
+    #[arg(long)]
+    strict: bool,
+    /// Also validate XML files against this XML Schema (needs a build with the `xsd` feature)
+    #[arg(long, value_name = "SCHEMA.xsd")]
+    xsd: Option<PathBuf>,
 }
 
-#[cfg(feature = "xsd")]
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Junit,
+    Github,
+}
+
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
-    use newsarc::validate::xsd::XsdValidator;
-    let mut validator = XsdValidator::load(&args.xsd)?;
-    let (mut invalid, mut unreadable) = (0, 0);
-    for file in &args.files {
-        let name = file.display().to_string();
-        let bytes = match std::fs::read(file) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                eprintln!("newsarc: error: cannot read {name}: {e}");
-                unreadable += 1;
-                continue;
-            }
-        };
-        let findings = validator.check(&name, &bytes);
-        for finding in &findings {
-            println!("{finding}");
-        }
-        if findings.is_empty() {
-            println!("{name}: valid");
+    let mut xsd = xsd_checker(args.xsd.as_deref())?;
+    let mut report = Report::new();
+    for path in &args.paths {
+        let shown = path.display().to_string();
+        let mut findings = Vec::new();
+        let is_package = path.is_dir()
+            || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
+        if is_package {
+            let files = package::read(path, Limits::default(), &mut findings)?;
+            bag::check(&files, &shown, &mut findings);
         } else {
-            invalid += 1;
+            check_file(path, &shown, &mut findings, &mut xsd)?;
         }
+        let valid =
+            !findings.iter().any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+        report.checked.push(Checked { path: shown, valid });
+        report.findings.extend(findings);
     }
-    let valid = args.files.len() - invalid - unreadable;
-    eprintln!("newsarc: {valid} of {} files valid against {}", args.files.len(), args.xsd.display());
-    if unreadable > 0 {
-        anyhow::bail!("{unreadable} files could not be read");
+    let out = match args.format {
+        FormatArg::Text => report.text(),
+        FormatArg::Json => report.json(),
+        FormatArg::Junit => report.junit(),
+        FormatArg::Github => report.github(),
+    };
+    std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
+    Ok(if report.failed(args.strict) { Outcome::SomeInputsBad } else { Outcome::Done })
+}
+
+/// A single file: read with its reader (errors and warnings become findings), and against the
+/// XSD when one is given.
+fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut XsdChecker) -> anyhow::Result<()> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let reader = newsarc::read::reader_for_name(&name);
+    let options = newsarc::read::ReadOptions { source_name: Some(name.clone()), ..Default::default() };
+    match (reader.read)(&bytes, &options) {
+        Ok(article) => findings.extend(article.warnings.iter().map(|w| Finding {
+            code: w.code.as_str(),
+            severity: Severity::Warning,
+            file: shown.to_string(),
+            line: w.line,
+            column: w.column,
+            message: w.message.clone(),
+        })),
+        Err(e) => findings.push(Finding {
+            code: "NA-REN-001",
+            severity: Severity::Error,
+            file: shown.to_string(),
+            line: None,
+            column: None,
+            message: format!("cannot be read as {}: {e}", reader.description),
+        }),
     }
-    Ok(if invalid > 0 { Outcome::SomeInputsBad } else { Outcome::Done })
+    if name.to_ascii_lowercase().ends_with(".xml") {
+        xsd(shown, &bytes, findings);
+    }
+    Ok(())
+}
+
+type XsdChecker = Box<dyn FnMut(&str, &[u8], &mut Vec<Finding>)>;
+
+#[cfg(feature = "xsd")]
+fn xsd_checker(schema: Option<&Path>) -> anyhow::Result<XsdChecker> {
+    Ok(match schema {
+        Some(schema) => {
+            let mut validator = newsarc::validate::xsd::XsdValidator::load(schema)?;
+            Box::new(move |name, bytes, findings| findings.extend(validator.check(name, bytes)))
+        }
+        None => Box::new(|_, _, _| {}),
+    })
 }
 
 #[cfg(not(feature = "xsd"))]
-pub fn run(_args: ValidateArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!(
-        "this newsarc was built without XSD support; build it with `--features xsd` (needs libxml2-dev and libclang-dev)"
-    )
+fn xsd_checker(schema: Option<&Path>) -> anyhow::Result<XsdChecker> {
+    if schema.is_some() {
+        anyhow::bail!(
+            "this newsarc was built without XSD support; build it with `--features xsd` (needs libxml2-dev and libclang-dev)"
+        );
+    }
+    Ok(Box::new(|_, _, _| {}))
 }

@@ -5,8 +5,14 @@
 //! never thrown: a run reports all of them. What stops a run (a schema that cannot be loaded, a
 //! file that cannot be read) is an error of its own, [`ValidateError`].
 //!
+//! - [`package`]: a bag's files read safely into memory (never extracted), with caps.
+//! - [`bag`]: BagIt 1.0 checks and the package index.
+//! - [`report`]: findings as text, JSON, JUnit XML or GitHub workflow annotations.
 //! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.
 
+pub mod bag;
+pub mod package;
+pub mod report;
 #[cfg(feature = "xsd")]
 pub mod xsd;
 
@@ -58,4 +64,6 @@ pub enum ValidateError {
     Schema { path: String, message: String },
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Unreadable { path: String, message: String },
 }

@@ -1,0 +1,178 @@
+//! `newsarc validate` on packages: every valid bag passes; each corruption is caught with its own
+//! code; reports in every format can be read back.
+
+use crate::util::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A fresh folder bag of three fixtures, in `dir/name`.
+fn bag(dir: &Path, name: &str) -> PathBuf {
+    let out = dir.join(name);
+    let status = newsarc()
+        .arg("pack")
+        .args([fixture("sample-shape.txt"), fixture("lang-arabic-rtl.txt"), fixture("body-table.txt")])
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    out
+}
+
+fn validate(path: &Path, format: &str) -> (i32, String) {
+    let out = newsarc().arg("validate").arg(path).args(["--format", format]).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn codes(path: &Path) -> Vec<String> {
+    let (_, json) = validate(path, "json");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+#[test]
+fn valid_bags_pass_in_every_container() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["b", "b.zip", "b.tar"] {
+        let out = dir.path().join(name);
+        newsarc().arg("pack").arg(fixture("sample-shape.txt")).arg("-o").arg(&out).arg("-q").status().unwrap();
+        let (code, text) = validate(&out, "text");
+        assert_eq!(code, 0, "{text}");
+        assert!(text.ends_with(": valid\n"), "{text}");
+    }
+}
+
+#[test]
+fn each_corruption_is_caught_with_its_own_code() {
+    let dir = tempfile::tempdir().unwrap();
+    type Corrupt = fn(&Path);
+    let cases: [(&str, Corrupt, &str); 7] = [
+        (
+            "changed-byte",
+            |b| edit(&b.join("data/articles/sample-shape/source.txt"), |t| t.replacen("Millbrook", "Millbrock", 1)),
+            "NA-BAG-010",
+        ),
+        (
+            "missing-file",
+            |b| std::fs::remove_file(b.join("data/articles/body-table/article.json")).unwrap(),
+            "NA-BAG-008",
+        ),
+        ("extra-file", |b| std::fs::write(b.join("data/articles/body-table/notes.txt"), "x").unwrap(), "NA-BAG-009"),
+        ("edited-bag-info", |b| edit(&b.join("bag-info.txt"), |t| t + "Contact-Name: Someone\n"), "NA-BAG-013"),
+        (
+            "wrong-oxum",
+            |b| edit(&b.join("bag-info.txt"), |t| t.replace("Payload-Oxum: ", "Payload-Oxum: 1")),
+            "NA-BAG-012",
+        ),
+        (
+            "path-outside",
+            |b| edit(&b.join("manifest-sha256.txt"), |t| t + &format!("{}  data/../../etc/passwd\n", "0".repeat(64))),
+            "NA-BAG-007",
+        ),
+        (
+            "fetch-txt",
+            |b| std::fs::write(b.join("fetch.txt"), "https://example.org/x - data/x\n").unwrap(),
+            "NA-BAG-004",
+        ),
+    ];
+    for (name, corrupt, code) in cases {
+        let b = bag(dir.path(), name);
+        corrupt(&b);
+        let found = codes(&b);
+        assert!(found.contains(&code.to_string()), "{name}: expected {code}, found {found:?}");
+        assert_eq!(validate(&b, "text").0, 1, "{name}: invalid");
+    }
+}
+
+#[test]
+fn a_symlink_in_a_folder_bag_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = bag(dir.path(), "b");
+    std::os::unix::fs::symlink("/etc/passwd", b.join("data/articles/sample-shape/link.txt")).unwrap();
+    assert!(codes(&b).contains(&"NA-SAFE-002".to_string()));
+}
+
+fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        z.start_file(*name, options).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn hostile_zips_are_refused_without_extracting() {
+    let dir = tempfile::tempdir().unwrap();
+    let dots = dir.path().join("dots.zip");
+    std::fs::write(
+        &dots,
+        zip_with(&[
+            ("b/bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec()),
+            ("b/../../evil.txt", b"x".to_vec()),
+        ]),
+    )
+    .unwrap();
+    assert!(codes(&dots).contains(&"NA-SAFE-001".to_string()));
+    assert!(!dir.path().join("evil.txt").exists() && !Path::new("/tmp/evil.txt").exists());
+    let bomb = dir.path().join("bomb.zip");
+    std::fs::write(&bomb, zip_with(&[("b/data/zeros.bin", vec![0u8; 50 << 20])])).unwrap();
+    let found = codes(&bomb);
+    assert!(found.contains(&"NA-SAFE-006".to_string()), "{found:?}");
+    let two = dir.path().join("two.zip");
+    std::fs::write(&two, zip_with(&[("a/bagit.txt", vec![]), ("b/bagit.txt", vec![])])).unwrap();
+    assert!(codes(&two).contains(&"NA-SAFE-008".to_string()));
+    let case = dir.path().join("case.zip");
+    std::fs::write(&case, zip_with(&[("b/data/A.txt", vec![1]), ("b/data/a.txt", vec![2])])).unwrap();
+    assert!(codes(&case).contains(&"NA-SAFE-004".to_string()));
+}
+
+#[test]
+fn files_are_checked_with_their_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_guid = dir.path().join("item.xml");
+    std::fs::write(&no_guid, r#"<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/"><itemMeta><itemClass qcode="ninat:text"/></itemMeta></newsItem>"#).unwrap();
+    let (code, text) = validate(&no_guid, "text");
+    assert_eq!(code, 1);
+    assert!(text.contains("NA-REN-001") && text.contains("no guid"), "{text}");
+    let (code, text) = validate(&fixture("xml-illegal-chars.txt"), "text");
+    assert_eq!(code, 0, "warnings only: {text}");
+    assert!(text.contains("NA-READ-001"));
+    let strict = newsarc().arg("validate").arg(fixture("xml-illegal-chars.txt")).arg("--strict").status().unwrap();
+    assert_eq!(strict.code(), Some(1), "--strict makes warnings count");
+}
+
+#[test]
+fn reports_can_be_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = bag(dir.path(), "b");
+    edit(&b.join("bag-info.txt"), |t| t.replace("Payload-Oxum: ", "Payload-Oxum: 1"));
+    let (_, json) = validate(&b, "json");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(newsarc::schemas::REPORT).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&report).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let (_, junit) = validate(&b, "junit");
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let (mut failures, mut cases) = (0, 0);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "testcase" => cases += 1,
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "failure" => failures += 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!((cases, failures), (1, 1), "{junit}");
+    let (_, github) = validate(&b, "github");
+    assert!(github.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")), "{github}");
+    assert!(github.contains("title=NA-BAG-012::"), "{github}");
+}
