@@ -176,3 +176,144 @@ fn reports_can_be_read_back() {
     assert!(github.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")), "{github}");
     assert!(github.contains("title=NA-BAG-012::"), "{github}");
 }
+
+/// Recomputes a folder bag's SHA-256 manifests and Payload-Oxum after an edit, so only the
+/// edit's own finding shows.
+fn rehash(bag: &Path) {
+    use sha2::{Digest, Sha256};
+    let mut lines = Vec::new();
+    for entry in walkdir::WalkDir::new(bag.join("data")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(bag).unwrap().to_string_lossy().into_owned();
+            lines.push(format!("{}  {rel}\n", hex::encode(Sha256::digest(std::fs::read(entry.path()).unwrap()))));
+        }
+    }
+    std::fs::write(bag.join("manifest-sha256.txt"), lines.concat()).unwrap();
+    let (mut octets, mut count) = (0u64, 0usize);
+    for entry in walkdir::WalkDir::new(bag.join("data")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            octets += entry.metadata().unwrap().len();
+            count += 1;
+        }
+    }
+    edit(&bag.join("bag-info.txt"), |t| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("Payload-Oxum:") {
+                    format!("Payload-Oxum: {octets}.{count}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect()
+    });
+    let tags: String = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
+        .iter()
+        .map(|t| format!("{}  {t}\n", hex::encode(Sha256::digest(std::fs::read(bag.join(t)).unwrap()))))
+        .collect();
+    std::fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();
+}
+
+#[test]
+fn article_level_corruptions_are_caught_with_their_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    type Corrupt = fn(&Path);
+    let cases: [(&str, Corrupt, &str); 5] = [
+        (
+            "compressed-mimetype",
+            |b| {
+                let path = b.join("data/articles/sample-shape/article.epub");
+                let mut archive = zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&path).unwrap())).unwrap();
+                let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+                let deflated =
+                    zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+                for i in 0..archive.len() {
+                    let mut entry = archive.by_index(i).unwrap();
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+                    out.start_file(entry.name().unwrap().to_string(), deflated).unwrap();
+                    out.write_all(&bytes).unwrap();
+                }
+                std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+            },
+            "NA-EPUB-001",
+        ),
+        (
+            "newsml-without-guid",
+            |b| edit(&b.join("data/articles/sample-shape/article.xml"), |t| t.replacen(" guid=\"", " id=\"", 1)),
+            "NA-REN-001",
+        ),
+        (
+            "ninjs-wrong-type",
+            |b| {
+                edit(&b.join("data/articles/sample-shape/article.json"), |t| {
+                    t.replace("\"type\": \"text\"", "\"type\": \"article\"")
+                })
+            },
+            "NA-NINJS-002",
+        ),
+        (
+            "headlines-disagree",
+            |b| {
+                edit(&b.join("data/articles/sample-shape/article.json"), |t| {
+                    t.replace("Thousands rally in Millbrook", "Hundreds rally in Millbrook")
+                })
+            },
+            "NA-X-002",
+        ),
+        ("record-checksum", |b| edit(&b.join("data/articles/sample-shape/source.txt"), |t| t + "\n"), "NA-X-005"),
+    ];
+    for (name, corrupt, code) in cases {
+        let b = bag(dir.path(), name);
+        corrupt(&b);
+        rehash(&b);
+        let found = codes(&b);
+        assert!(found.contains(&code.to_string()), "{name}: expected {code}, found {found:?}");
+        assert!(!found.iter().any(|c| c.starts_with("NA-BAG")), "{name}: the bag itself is consistent: {found:?}");
+    }
+}
+
+#[test]
+fn reproduce_finds_renditions_this_version_would_write_differently() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = bag(dir.path(), "b");
+    let run =
+        |b: &Path| newsarc().arg("validate").arg(b).arg("--reproduce").args(["--format", "json"]).output().unwrap();
+    assert_eq!(run(&b).status.code(), Some(0), "{}", String::from_utf8_lossy(&run(&b).stdout));
+    // A rendition edited, and every checksum brought in line: only --reproduce can tell.
+    edit(&b.join("data/articles/body-table/article.xml"), |t| t.replace("<headline>", "<headline> "));
+    rehash(&b);
+    let plain = newsarc().arg("validate").arg(&b).args(["--format", "json"]).output().unwrap();
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(!plain["findings"].as_array().unwrap().iter().any(|f| f["code"] == "NA-REP-001"));
+    let out = run(&b);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rep: Vec<&serde_json::Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "NA-REP-001").collect();
+    assert_eq!(rep.len(), 1, "{report:#}");
+    assert!(rep[0]["file"].as_str().unwrap().ends_with("data/articles/body-table/article.xml"));
+}
+
+#[test]
+fn every_valid_fixture_packed_passes_validate_and_reproduce() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for name in ["all", "all.zip", "all.tar"] {
+        let out = dir.path().join(name);
+        newsarc()
+            .arg("pack")
+            .arg(root.join("articles"))
+            .arg(root.join("names"))
+            .arg("-o")
+            .arg(&out)
+            .arg("-q")
+            .arg("--digest")
+            .arg("sha512")
+            .status()
+            .unwrap();
+        let result = newsarc().arg("validate").arg(&out).arg("--reproduce").output().unwrap();
+        assert_eq!(result.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&result.stdout));
+    }
+}

@@ -4,7 +4,7 @@ use super::Outcome;
 use clap::{Args, ValueEnum};
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
-use newsarc::validate::{Finding, Severity, bag};
+use newsarc::validate::{Finding, Severity, article, bag};
 use std::path::{Path, PathBuf};
 
 /// Check BagIt packages and article files; report every finding with a stable code
@@ -22,6 +22,10 @@ pub struct ValidateArgs {
     /// Warnings make the result invalid too
     #[arg(long)]
     strict: bool,
+    /// Also render each article again from its source.txt and report renditions this newsarc
+    /// would write differently
+    #[arg(long)]
+    reproduce: bool,
     /// Also validate XML files against this XML Schema (needs a build with the `xsd` feature)
     #[arg(long, value_name = "SCHEMA.xsd")]
     xsd: Option<PathBuf>,
@@ -46,6 +50,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         if is_package {
             let files = package::read(path, Limits::default(), &mut findings)?;
             bag::check(&files, &shown, &mut findings);
+            article::check(&files, &shown, args.reproduce, &mut findings);
         } else {
             check_file(path, &shown, &mut findings, &mut xsd)?;
         }

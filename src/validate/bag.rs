@@ -13,6 +13,7 @@
 
 use super::package::Files;
 use super::{Finding, Severity};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,31 +85,35 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
         };
         manifests += 1;
         let listed = read_manifest(name, bytes, &mut f);
-        for (path, (expected, line)) in &listed {
+        // Hashing is the work: on all cores, results in manifest order.
+        let same: Vec<Option<bool>> = listed
+            .par_iter()
+            .map(|(path, (expected, _))| {
+                files_map.get(path).map(|content| hash(content).eq_ignore_ascii_case(expected))
+            })
+            .collect();
+        for ((path, (_, line)), same) in listed.iter().zip(same) {
+            let line = *line;
             if !path.starts_with("data/") || path.split('/').any(|c| c == ".." || c.is_empty()) {
                 f(
                     "NA-BAG-007",
                     Severity::Error,
                     name,
-                    Some(*line),
+                    Some(line),
                     format!("`{path}` is outside the payload folder `data/`"),
                 );
                 continue;
             }
-            match files_map.get(path) {
-                None => f("NA-BAG-008", Severity::Error, name, Some(*line), format!("`{path}` is listed but missing")),
-                Some(content) => {
-                    let actual = hash(content);
-                    if !actual.eq_ignore_ascii_case(expected) {
-                        f(
-                            "NA-BAG-010",
-                            Severity::Error,
-                            path,
-                            None,
-                            format!("{algorithm} checksum differs from {name} (line {line}): the file changed"),
-                        );
-                    }
-                }
+            match same {
+                None => f("NA-BAG-008", Severity::Error, name, Some(line), format!("`{path}` is listed but missing")),
+                Some(false) => f(
+                    "NA-BAG-010",
+                    Severity::Error,
+                    path,
+                    None,
+                    format!("{algorithm} checksum differs from {name} (line {line}): the file changed"),
+                ),
+                Some(true) => {}
             }
         }
         for path in &payload {
@@ -214,7 +219,13 @@ fn check_index(files: &Files, f: &mut Report<'_>) {
     let index: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
-            return f("NA-IDX-001", Severity::Error, "data/index.json", Some(e.line() as u32), format!("not JSON: {e}"));
+            return f(
+                "NA-IDX-001",
+                Severity::Error,
+                "data/index.json",
+                Some(e.line() as u32),
+                format!("not JSON: {e}"),
+            );
         }
     };
     let schema: serde_json::Value = serde_json::from_str(crate::schemas::INDEX).expect("the embedded schema is JSON");

@@ -1,0 +1,355 @@
+//! Checks on each article of a newsarc package: every rendition read back into the model, the
+//! rules each format has beyond what reading needs, and agreement between the renditions.
+//!
+//! Codes: `NA-REN-001` a rendition cannot be read back · `NA-EPUB-001` the EPUB's first entry is
+//! not `mimetype`, stored, without extra field, saying `application/epub+zip` · `NA-NINJS-001`
+//! ninjs is not JSON or has no `uri` · `NA-NINJS-002` a ninjs field has a wrong type or value ·
+//! `NA-NINJS-003` a top-level field ninjs 3.1 does not define · `NA-META-001` the metadata record
+//! is not valid against its schema · `NA-X-001`..`NA-X-004`, `NA-X-006` the renditions disagree on
+//! the URI, headline, language, dateline or source URL · `NA-X-005` a checksum in the metadata
+//! record differs from the file · `NA-REP-001` (with `--reproduce`) this newsarc would write a
+//! rendition differently from the same source.
+
+use super::package::Files;
+use super::{Finding, Severity};
+use crate::model::{Article, Overrides};
+use crate::read::{ReadOptions, epub, newsml};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+
+/// Fields ninjs 3.1 defines at the top level.
+const NINJS_FIELDS: &[&str] = &[
+    "uri",
+    "type",
+    "representationType",
+    "profile",
+    "version",
+    "firstCreated",
+    "versionCreated",
+    "contentCreated",
+    "embargoedUntil",
+    "pubStatus",
+    "urgency",
+    "copyrightHolder",
+    "copyrightNotice",
+    "usageTerms",
+    "edNote",
+    "language",
+    "descriptions",
+    "bodies",
+    "headlines",
+    "people",
+    "organisations",
+    "places",
+    "subjects",
+    "events",
+    "eventDetails",
+    "plannedCoverage",
+    "objects",
+    "infoSources",
+    "title",
+    "by",
+    "slugline",
+    "located",
+    "renditions",
+    "associations",
+    "altIds",
+    "trustIndicators",
+    "standard",
+    "genres",
+    "expires",
+    "rightsInfo",
+    "digitalSourceType",
+];
+const NINJS_TYPES: &[&str] =
+    &["text", "audio", "video", "picture", "graphic", "composite", "component", "event", "planning"];
+
+/// Checks every article folder (`data/articles/<id>/`).
+pub fn check(files: &Files, shown: &str, reproduce: bool, findings: &mut Vec<Finding>) {
+    let ids: Vec<&str> = files
+        .files
+        .keys()
+        .filter_map(|p| p.strip_prefix("data/articles/")?.split_once('/').map(|(id, _)| id))
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .collect();
+    let schema: serde_json::Value = serde_json::from_str(crate::schemas::METADATA).expect("embedded schema");
+    let metadata_schema = jsonschema::validator_for(&schema).expect("embedded schema compiles");
+    // Articles are independent: checked on all cores, findings kept in article order.
+    let per_article: Vec<Vec<Finding>> = ids
+        .par_iter()
+        .map(|id| {
+            let mut found = Vec::new();
+            ArticleCheck { files, shown, id, findings: &mut found, metadata_schema: &metadata_schema }.run(reproduce);
+            found
+        })
+        .collect();
+    findings.extend(per_article.into_iter().flatten());
+}
+
+struct ArticleCheck<'a> {
+    files: &'a Files,
+    shown: &'a str,
+    id: &'a str,
+    findings: &'a mut Vec<Finding>,
+    metadata_schema: &'a jsonschema::Validator,
+}
+
+impl<'a> ArticleCheck<'a> {
+    fn path(&self, name: &str) -> String {
+        format!("data/articles/{}/{name}", self.id)
+    }
+
+    /// A file of this article; borrowed from the package, not from the check.
+    fn get(&self, name: &str) -> Option<&'a [u8]> {
+        let files: &'a Files = self.files;
+        files.files.get(&self.path(name)).map(Vec::as_slice)
+    }
+
+    fn find(&mut self, code: &'static str, name: &str, message: String) {
+        let file = format!("{}!{}", self.shown, self.path(name));
+        self.findings.push(Finding { code, severity: Severity::Error, file, line: None, column: None, message });
+    }
+
+    fn run(&mut self, reproduce: bool) {
+        let newsml = self.get("article.xml").map(|b| self.read(b, "article.xml", newsml::read));
+        let epub = self.get("article.epub").map(|b| {
+            self.epub_container(b);
+            self.read(b, "article.epub", epub::read)
+        });
+        let ninjs = self.get("article.json").and_then(|b| self.ninjs(b));
+        let record = self.get("metadata.json").and_then(|b| self.record(b));
+
+        // Agreement between what each rendition says.
+        let mut uri: Vec<(&str, Option<String>)> = Vec::new();
+        let mut headline: Vec<(&str, Option<String>)> = Vec::new();
+        let mut language: Vec<(&str, Option<String>)> = Vec::new();
+        let mut dateline: Vec<(&str, Option<String>)> = Vec::new();
+        let mut source_url: Vec<(&str, Option<String>)> = Vec::new();
+        for (name, article) in [("article.xml", newsml.flatten()), ("article.epub", epub.flatten())] {
+            if let Some(a) = article {
+                uri.push((name, Some(a.uri.clone())));
+                headline.push((name, a.headline.clone()));
+                language.push((name, Some(a.language.clone())));
+                dateline.push((name, a.dateline.as_ref().map(|d| d.text.clone())));
+                source_url.push((name, a.source_url.clone()));
+            }
+        }
+        if let Some(n) = &ninjs {
+            uri.push(("article.json", n["uri"].as_str().map(str::to_string)));
+            headline.push(("article.json", n["headlines"][0]["value"].as_str().map(str::to_string)));
+            language.push(("article.json", n["language"].as_str().map(str::to_string)));
+            let url = n["altIds"]
+                .as_array()
+                .and_then(|a| a.iter().find(|i| i["role"] == "url"))
+                .and_then(|i| i["value"].as_str());
+            source_url.push(("article.json", url.map(str::to_string)));
+        }
+        if let Some(r) = &record {
+            uri.push(("metadata.json", r["uri"].as_str().map(str::to_string)));
+            headline.push(("metadata.json", r["headline"].as_str().map(str::to_string)));
+            language.push(("metadata.json", r["language"].as_str().map(str::to_string)));
+            dateline.push(("metadata.json", r["dateline"]["text"].as_str().map(str::to_string)));
+            source_url.push(("metadata.json", r["source_url"].as_str().map(str::to_string)));
+        }
+        for (code, what, values) in [
+            ("NA-X-001", "URI", &uri),
+            ("NA-X-002", "headline", &headline),
+            ("NA-X-003", "language", &language),
+            ("NA-X-004", "dateline", &dateline),
+            ("NA-X-006", "source URL", &source_url),
+        ] {
+            let distinct: BTreeSet<&Option<String>> = values.iter().map(|(_, v)| v).collect();
+            if distinct.len() > 1 {
+                let said: Vec<String> = values
+                    .iter()
+                    .map(|(n, v)| format!("{n}: {}", v.as_deref().map_or("(none)".to_string(), |v| format!("`{v}`"))))
+                    .collect();
+                self.find(code, "", format!("the renditions disagree on the {what}: {}", said.join("; ")));
+            }
+        }
+        if let Some(r) = &record {
+            self.checksums(r);
+            if reproduce {
+                self.reproduce(r);
+            }
+        }
+    }
+
+    fn read(
+        &mut self,
+        bytes: &[u8],
+        name: &str,
+        reader: fn(&[u8], &ReadOptions) -> Result<Article, crate::read::ReadError>,
+    ) -> Option<Article> {
+        let options = ReadOptions { source_name: Some(name.to_string()), ..ReadOptions::default() };
+        match reader(bytes, &options) {
+            Ok(article) => Some(article),
+            Err(e) => {
+                self.find("NA-REN-001", name, format!("cannot be read back: {e}"));
+                None
+            }
+        }
+    }
+
+    fn epub_container(&mut self, bytes: &[u8]) {
+        // The first local file header: name `mimetype`, stored, no extra field, the media type.
+        let ok = bytes.len() > 58
+            && &bytes[..4] == b"PK\x03\x04"
+            && u16::from_le_bytes([bytes[8], bytes[9]]) == 0
+            && u16::from_le_bytes([bytes[26], bytes[27]]) == 8
+            && u16::from_le_bytes([bytes[28], bytes[29]]) == 0
+            && &bytes[30..38] == b"mimetype"
+            && &bytes[38..58] == b"application/epub+zip";
+        if !ok {
+            self.find("NA-EPUB-001", "article.epub", "the first zip entry must be `mimetype`, stored (not compressed), without extra field, holding `application/epub+zip`".to_string());
+        }
+    }
+
+    fn ninjs(&mut self, bytes: &[u8]) -> Option<serde_json::Value> {
+        let doc: serde_json::Value = match serde_json::from_slice(bytes) {
+            Ok(doc) => doc,
+            Err(e) => {
+                self.find("NA-NINJS-001", "article.json", format!("not JSON: {e}"));
+                return None;
+            }
+        };
+        let Some(object) = doc.as_object() else {
+            self.find("NA-NINJS-001", "article.json", "not a JSON object".to_string());
+            return None;
+        };
+        if !object.get("uri").is_some_and(|u| u.is_string()) {
+            self.find(
+                "NA-NINJS-001",
+                "article.json",
+                "`/uri` is missing or not a string; ninjs requires it".to_string(),
+            );
+        }
+        if let Some(t) = object.get("type") {
+            if !t.as_str().is_some_and(|t| NINJS_TYPES.contains(&t)) {
+                self.find(
+                    "NA-NINJS-002",
+                    "article.json",
+                    format!("`/type` is {t}; ninjs allows {}", NINJS_TYPES.join(", ")),
+                );
+            }
+        }
+        for (key, kind) in
+            [("headlines", "array"), ("bodies", "array"), ("language", "string"), ("versionCreated", "string")]
+        {
+            if let Some(v) = object.get(key) {
+                let right = if kind == "array" { v.is_array() } else { v.is_string() };
+                if !right {
+                    self.find(
+                        "NA-NINJS-002",
+                        "article.json",
+                        format!("`/{key}` must be a{} {kind}", if kind == "array" { "n" } else { "" }),
+                    );
+                }
+            }
+        }
+        for key in object.keys().filter(|k| !NINJS_FIELDS.contains(&k.as_str())) {
+            self.find("NA-NINJS-003", "article.json", format!("`/{key}` is not a ninjs 3.1 field"));
+        }
+        Some(doc)
+    }
+
+    fn record(&mut self, bytes: &[u8]) -> Option<serde_json::Value> {
+        let record: serde_json::Value = match serde_json::from_slice(bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                self.find("NA-META-001", "metadata.json", format!("not JSON: {e}"));
+                return None;
+            }
+        };
+        let errors: Vec<String> =
+            self.metadata_schema.iter_errors(&record).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        for error in errors {
+            self.find("NA-META-001", "metadata.json", error);
+        }
+        Some(record)
+    }
+
+    /// The record's checksums of the source and of each rendition against the files.
+    fn checksums(&mut self, record: &serde_json::Value) {
+        let mut expected: Vec<(String, String)> = Vec::new();
+        if let Some(sha) = record["source"]["sha256"].as_str() {
+            expected.push(("source.txt".to_string(), sha.to_string()));
+        }
+        for r in record["renditions"].as_array().into_iter().flatten() {
+            if let (Some(file), Some(sha)) = (r["file"].as_str(), r["sha256"].as_str()) {
+                expected.push((file.to_string(), sha.to_string()));
+            }
+        }
+        for (file, sha) in expected {
+            match self.get(&file) {
+                Some(bytes) if hex::encode(Sha256::digest(bytes)) != sha => {
+                    self.find("NA-X-005", &file, "its SHA-256 differs from the one in metadata.json".to_string())
+                }
+                None => self.find("NA-X-005", &file, "named in metadata.json but missing".to_string()),
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Renders the article again from `source.txt` with what the record says was supplied, and
+    /// compares each rendition.
+    fn reproduce(&mut self, record: &serde_json::Value) {
+        let Some(source) = self.get("source.txt") else { return };
+        let name = record["source"]["name"].as_str().unwrap_or("source.txt").to_string();
+        let options = ReadOptions { source_name: Some(name), ..ReadOptions::default() };
+        let reader = crate::read::reader_for_name(options.source_name.as_deref().unwrap_or_default());
+        let mut article = match (reader.read)(source, &options) {
+            Ok(a) => a,
+            Err(e) => return self.find("NA-REP-001", "source.txt", format!("cannot be read again: {e}")),
+        };
+        let text = |key: &str| record[key].as_str().map(str::to_string);
+        let origin = record["language_origin"].as_str().unwrap_or("detected");
+        let overrides = Overrides {
+            id: text("id"),
+            uri: text("uri"),
+            date: text("date").and_then(|d| d.parse().ok()),
+            created: text("version_created").and_then(|t| t.parse().ok()),
+            language: if matches!(origin, "sidecar" | "option") { text("language") } else { None },
+            headline: text("headline"),
+            byline: text("byline"),
+            publisher: text("publisher"),
+            source_url: text("source_url"),
+            ..Overrides::default()
+        };
+        article.apply(&overrides, crate::model::LanguageOrigin::Option);
+        if let Ok(origin) = serde_json::from_value(record["language_origin"].clone()) {
+            article.language_origin = origin;
+        }
+        if let (Some(source), Some(sidecar)) = (article.source.as_mut(), record["source"].get("sidecar")) {
+            source.sidecar = serde_json::from_value(sidecar.clone()).ok();
+        }
+        let names: Vec<&str> = record["renditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["name"].as_str())
+            .chain(["metadata"])
+            .collect();
+        let writers: Vec<&'static str> =
+            crate::write::WRITERS.iter().map(|w| w.name).filter(|n| names.contains(n)).collect();
+        match crate::convert::render(&article, &writers, crate::convert::Naming::Package) {
+            Ok(renditions) => {
+                for r in renditions {
+                    if self.get(&r.file).is_some_and(|b| b != r.bytes.as_slice()) {
+                        self.find(
+                            "NA-REP-001",
+                            &r.file,
+                            format!(
+                                "newsarc {} would write this rendition differently from source.txt",
+                                crate::VERSION
+                            ),
+                        );
+                    }
+                }
+            }
+            Err(e) => self.find("NA-REP-001", "source.txt", format!("cannot be rendered again: {e}")),
+        }
+    }
+}
