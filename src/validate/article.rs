@@ -226,14 +226,14 @@ impl<'a> ArticleCheck<'a> {
                 "`/uri` is missing or not a string; ninjs requires it".to_string(),
             );
         }
-        if let Some(t) = object.get("type") {
-            if !t.as_str().is_some_and(|t| NINJS_TYPES.contains(&t)) {
-                self.find(
-                    "NA-NINJS-002",
-                    "article.json",
-                    format!("`/type` is {t}; ninjs allows {}", NINJS_TYPES.join(", ")),
-                );
-            }
+        if let Some(t) = object.get("type")
+            && !t.as_str().is_some_and(|t| NINJS_TYPES.contains(&t))
+        {
+            self.find(
+                "NA-NINJS-002",
+                "article.json",
+                format!("`/type` is {t}; ninjs allows {}", NINJS_TYPES.join(", ")),
+            );
         }
         for (key, kind) in
             [("headlines", "array"), ("bodies", "array"), ("language", "string"), ("versionCreated", "string")]
