@@ -49,8 +49,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
         if is_package {
             let files = package::read(path, Limits::default(), &mut findings)?;
-            bag::check(&files, &shown, &mut findings);
-            article::check(&files, &shown, args.reproduce, &mut findings);
+            let expected = bag::check(&files, &shown, &mut findings);
+            article::check(&files, &shown, args.reproduce, &expected, &mut findings);
         } else {
             check_file(path, &shown, &mut findings, &mut xsd)?;
         }

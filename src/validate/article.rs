@@ -10,6 +10,7 @@
 //! record differs from the file · `NA-REP-001` (with `--reproduce`) this newsarc would write a
 //! rendition differently from the same source.
 
+use super::bag::{self, Expected};
 use super::package::Files;
 use super::{Finding, Severity};
 use crate::model::{Article, Overrides};
@@ -65,31 +66,61 @@ const NINJS_FIELDS: &[&str] = &[
 const NINJS_TYPES: &[&str] =
     &["text", "audio", "video", "picture", "graphic", "composite", "component", "event", "planning"];
 
-/// Checks every article folder (`data/articles/<id>/`).
-pub fn check(files: &Files, shown: &str, reproduce: bool, findings: &mut Vec<Finding>) {
-    let ids: Vec<&str> = files
-        .files
-        .keys()
-        .filter_map(|p| p.strip_prefix("data/articles/")?.split_once('/').map(|(id, _)| id))
-        .collect::<BTreeSet<&str>>()
-        .into_iter()
-        .collect();
+/// Reads every payload file once, on all cores: checks it against the manifests (`bag::verify`)
+/// and, for each article folder (`data/articles/<id>/`), checks the article. Findings come in
+/// the order of the payload.
+pub fn check(files: &Files, shown: &str, reproduce: bool, expected: &Expected, findings: &mut Vec<Finding>) {
+    // Groups of payload files: one per article folder, one per other file.
+    let mut groups: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    for path in files.names().filter(|p| p.starts_with("data/")) {
+        let id = path.strip_prefix("data/articles/").and_then(|rest| rest.split_once('/')).map(|(id, _)| id);
+        match groups.last_mut() {
+            Some((Some(last), paths)) if id == Some(*last) => paths.push(path),
+            _ => groups.push((id, vec![path])),
+        }
+    }
     let schema: serde_json::Value = serde_json::from_str(crate::schemas::METADATA).expect("embedded schema");
     let metadata_schema = jsonschema::validator_for(&schema).expect("embedded schema compiles");
-    // Articles are independent: checked on all cores, findings kept in article order.
-    let per_article: Vec<Vec<Finding>> = ids
+    let per_group: Vec<Vec<Finding>> = groups
         .par_iter()
-        .map(|id| {
-            let mut found = Vec::new();
-            ArticleCheck { files, shown, id, findings: &mut found, metadata_schema: &metadata_schema }.run(reproduce);
-            found
-        })
+        .map_init(
+            || files.reader(),
+            |reader, (id, paths)| {
+                let mut found = Vec::new();
+                let mut own = std::collections::BTreeMap::new();
+                for path in paths {
+                    match reader.read(path) {
+                        Ok(bytes) => {
+                            bag::verify(path, &bytes, expected, shown, &mut found);
+                            if id.is_some() {
+                                let name = path.rsplit_once('/').map_or(*path, |(_, n)| n);
+                                own.insert(name.to_string(), bytes);
+                            }
+                        }
+                        Err(e) => found.push(Finding {
+                            code: "NA-SAFE-009",
+                            severity: Severity::Error,
+                            file: format!("{shown}!{path}"),
+                            line: None,
+                            column: None,
+                            message: format!("cannot be read: {e}"),
+                        }),
+                    }
+                }
+                if let Some(id) = id {
+                    ArticleCheck { own: &own, shown, id, findings: &mut found, metadata_schema: &metadata_schema }
+                        .run(reproduce);
+                }
+                found
+            },
+        )
         .collect();
-    findings.extend(per_article.into_iter().flatten());
+    findings.extend(per_group.into_iter().flatten());
 }
 
 struct ArticleCheck<'a> {
-    files: &'a Files,
+    /// This article's files, by name, as read.
+    own: &'a std::collections::BTreeMap<String, Vec<u8>>,
     shown: &'a str,
     id: &'a str,
     findings: &'a mut Vec<Finding>,
@@ -101,10 +132,10 @@ impl<'a> ArticleCheck<'a> {
         format!("data/articles/{}/{name}", self.id)
     }
 
-    /// A file of this article; borrowed from the package, not from the check.
+    /// A file of this article.
     fn get(&self, name: &str) -> Option<&'a [u8]> {
-        let files: &'a Files = self.files;
-        files.files.get(&self.path(name)).map(Vec::as_slice)
+        let own: &'a std::collections::BTreeMap<String, Vec<u8>> = self.own;
+        own.get(name).map(Vec::as_slice)
     }
 
     fn find(&mut self, code: &'static str, name: &str, message: String) {

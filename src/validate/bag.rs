@@ -1,6 +1,7 @@
 //! BagIt 1.0 checks (RFC 8493) on a package's files, and newsarc's index against its payload.
 //!
-//! Every problem is a finding; nothing stops at the first. Codes:
+//! Every problem is a finding; nothing stops at the first. Payload checksums are checked by
+//! [`verify`] while the articles are checked, so each file is read once. Codes:
 //! `NA-BAG-001` no bagit.txt · `NA-BAG-002` bagit.txt not as RFC 8493 requires · `NA-BAG-003`
 //! no payload (`data/`) · `NA-BAG-004` a fetch.txt (newsarc fetches nothing) · `NA-BAG-005` no
 //! payload manifest · `NA-BAG-006` a manifest line that cannot be read · `NA-BAG-007` a manifest
@@ -13,12 +14,47 @@
 
 use super::package::Files;
 use super::{Finding, Severity};
-use rayon::prelude::*;
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Runs every bag check; `shown` names the package in findings.
-pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
+/// A checksum a manifest expects for a payload file.
+pub struct ExpectedDigest {
+    algorithm: String,
+    hash: fn(&[u8]) -> String,
+    hex: String,
+    manifest: String,
+    line: u32,
+}
+
+/// What the payload manifests expect, by path: checked by [`verify`] as each file is read.
+#[derive(Default)]
+pub struct Expected {
+    digests: BTreeMap<String, Vec<ExpectedDigest>>,
+}
+
+/// A payload file's bytes against every manifest that lists it (`NA-BAG-010`).
+pub fn verify(path: &str, bytes: &[u8], expected: &Expected, shown: &str, findings: &mut Vec<Finding>) {
+    for d in expected.digests.get(path).into_iter().flatten() {
+        if !(d.hash)(bytes).eq_ignore_ascii_case(&d.hex) {
+            findings.push(Finding {
+                code: "NA-BAG-010",
+                severity: Severity::Error,
+                file: format!("{shown}!{path}"),
+                line: None,
+                column: None,
+                message: format!(
+                    "{} checksum differs from {} (line {}): the file changed",
+                    d.algorithm, d.manifest, d.line
+                ),
+            });
+        }
+    }
+}
+
+/// Runs every bag check but the payload checksums, which [`verify`] checks as files are read;
+/// gives what the manifests expect. `shown` names the package in findings.
+pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) -> Expected {
+    let mut expected = Expected::default();
     let mut f = |code: &'static str, severity: Severity, file: &str, line: Option<u32>, message: String| {
         findings.push(Finding {
             code,
@@ -29,14 +65,13 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
             message,
         });
     };
-    let files_map = &files.files;
 
-    match files_map.get("bagit.txt") {
+    match files.read("bagit.txt").ok() {
         None => {
             f("NA-BAG-001", Severity::Error, "bagit.txt", None, "bagit.txt is missing: this is not a bag".to_string())
         }
         Some(bytes) => {
-            let text = String::from_utf8_lossy(bytes);
+            let text = String::from_utf8_lossy(&bytes);
             let lines: Vec<&str> = text.lines().collect();
             let version_ok = lines.first().is_some_and(|l| {
                 l.strip_prefix("BagIt-Version: ")
@@ -55,11 +90,11 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
             }
         }
     }
-    let payload: BTreeSet<&String> = files_map.keys().filter(|p| p.starts_with("data/")).collect();
+    let payload: BTreeSet<&str> = files.names().filter(|p| p.starts_with("data/")).collect();
     if payload.is_empty() {
         f("NA-BAG-003", Severity::Error, "data/", None, "there is no payload folder `data/`".to_string());
     }
-    if files_map.contains_key("fetch.txt") {
+    if files.contains("fetch.txt") {
         f(
             "NA-BAG-004",
             Severity::Error,
@@ -71,7 +106,12 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
 
     // Payload manifests.
     let mut manifests = 0;
-    for (name, bytes) in files_map.iter().filter(|(p, _)| p.starts_with("manifest-") && p.ends_with(".txt")) {
+    let named = |prefix: &str| -> Vec<(String, Vec<u8>)> {
+        let names: Vec<String> =
+            files.names().filter(|p| p.starts_with(prefix) && p.ends_with(".txt")).map(str::to_string).collect();
+        names.into_iter().filter_map(|n| files.read(&n).ok().map(|b| (n, b))).collect()
+    };
+    for (name, bytes) in &named("manifest-") {
         let algorithm = &name["manifest-".len()..name.len() - 4];
         let Some(hash) = hasher(algorithm) else {
             f(
@@ -85,14 +125,7 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
         };
         manifests += 1;
         let listed = read_manifest(name, bytes, &mut f);
-        // Hashing is the work: on all cores, results in manifest order.
-        let same: Vec<Option<bool>> = listed
-            .par_iter()
-            .map(|(path, (expected, _))| {
-                files_map.get(path).map(|content| hash(content).eq_ignore_ascii_case(expected))
-            })
-            .collect();
-        for ((path, (_, line)), same) in listed.iter().zip(same) {
+        for (path, (hex, line)) in &listed {
             let line = *line;
             if !path.starts_with("data/") || path.split('/').any(|c| c == ".." || c.is_empty()) {
                 f(
@@ -104,20 +137,21 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
                 );
                 continue;
             }
-            match same {
-                None => f("NA-BAG-008", Severity::Error, name, Some(line), format!("`{path}` is listed but missing")),
-                Some(false) => f(
-                    "NA-BAG-010",
-                    Severity::Error,
-                    path,
-                    None,
-                    format!("{algorithm} checksum differs from {name} (line {line}): the file changed"),
-                ),
-                Some(true) => {}
+            if !files.contains(path) {
+                f("NA-BAG-008", Severity::Error, name, Some(line), format!("`{path}` is listed but missing"));
+                continue;
             }
+            let digest = ExpectedDigest {
+                algorithm: algorithm.to_string(),
+                hash,
+                hex: hex.clone(),
+                manifest: name.clone(),
+                line,
+            };
+            expected.digests.entry(path.clone()).or_default().push(digest);
         }
         for path in &payload {
-            if !listed.contains_key(path.as_str()) {
+            if !listed.contains_key(*path) {
                 f("NA-BAG-009", Severity::Error, path, None, format!("a payload file that {name} does not list"));
             }
         }
@@ -133,11 +167,11 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
     }
 
     // Tag manifests.
-    for (name, bytes) in files_map.iter().filter(|(p, _)| p.starts_with("tagmanifest-") && p.ends_with(".txt")) {
+    for (name, bytes) in &named("tagmanifest-") {
         let algorithm = &name["tagmanifest-".len()..name.len() - 4];
         let Some(hash) = hasher(algorithm) else { continue };
         for (path, (expected, line)) in read_manifest(name, bytes, &mut f) {
-            match files_map.get(&path) {
+            match files.read(&path).ok() {
                 None => f(
                     "NA-BAG-008",
                     Severity::Error,
@@ -145,7 +179,7 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
                     Some(line),
                     format!("tag file `{path}` is listed but missing"),
                 ),
-                Some(content) if !hash(content).eq_ignore_ascii_case(&expected) => f(
+                Some(content) if !hash(&content).eq_ignore_ascii_case(&expected) => f(
                     "NA-BAG-013",
                     Severity::Error,
                     &path,
@@ -158,7 +192,7 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
     }
 
     // Payload-Oxum.
-    let info = files_map.get("bag-info.txt").map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    let info = files.read("bag-info.txt").map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     let oxum = info
         .lines()
         .enumerate()
@@ -172,7 +206,7 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
             "no Payload-Oxum: the payload's size and count cannot be checked quickly".to_string(),
         ),
         Some((value, line)) => {
-            let octets: u64 = payload.iter().map(|p| files_map[*p].len() as u64).sum();
+            let octets: u64 = payload.iter().filter_map(|p| files.size(p)).sum();
             let parsed =
                 value.split_once('.').and_then(|(o, c)| Some((o.parse::<u64>().ok()?, c.parse::<usize>().ok()?)));
             match parsed {
@@ -199,24 +233,22 @@ pub fn check(files: &Files, shown: &str, findings: &mut Vec<Finding>) {
     }
 
     check_index(files, &mut f);
+    expected
 }
 
 type Report<'a> = dyn FnMut(&'static str, Severity, &str, Option<u32>, String) + 'a;
 
 /// `data/index.json` against its schema and against the articles in the payload.
 fn check_index(files: &Files, f: &mut Report<'_>) {
-    let articles: BTreeSet<&str> = files
-        .files
-        .keys()
-        .filter_map(|p| p.strip_prefix("data/articles/")?.split_once('/').map(|(id, _)| id))
-        .collect();
-    let Some(bytes) = files.files.get("data/index.json") else {
+    let articles: BTreeSet<&str> =
+        files.names().filter_map(|p| p.strip_prefix("data/articles/")?.split_once('/').map(|(id, _)| id)).collect();
+    let Ok(bytes) = files.read("data/index.json") else {
         if !articles.is_empty() {
             f("NA-IDX-001", Severity::Error, "data/index.json", None, "articles without data/index.json".to_string());
         }
         return;
     };
-    let index: serde_json::Value = match serde_json::from_slice(bytes) {
+    let index: serde_json::Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
         Err(e) => {
             return f(
@@ -260,7 +292,7 @@ fn check_index(files: &Files, f: &mut Report<'_>) {
             continue;
         }
         for file in record["files"].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
-            if !files.files.contains_key(&format!("data/articles/{id}/{file}")) {
+            if !files.contains(&format!("data/articles/{id}/{file}")) {
                 f(
                     "NA-IDX-002",
                     Severity::Error,

@@ -1,5 +1,7 @@
-//! Reading a package for validation, safely: every file of a folder, zip or tar into memory,
-//! never extracted to disk.
+//! Reading a package for validation, safely and without extracting it: entries are indexed
+//! first (names, sizes, where they are), then read on demand into memory, one at a time, so
+//! memory follows the files being checked, not the package. Folders are read by path, zips by
+//! entry name, tars at the offset of each entry's data.
 //!
 //! Unsafe entries become findings and are not used: absolute names and `..` (`NA-SAFE-001`),
 //! symbolic and hard links (`NA-SAFE-002`), a name twice (`NA-SAFE-003`), two names that differ
@@ -10,8 +12,9 @@
 
 use super::{Finding, Severity, ValidateError};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
-use std::path::Path;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use unicode_normalization::UnicodeNormalization;
 
 /// Caps on what a package may hold.
@@ -30,18 +33,128 @@ impl Default for Limits {
     }
 }
 
-/// The files of a bag, by path relative to the bag's top folder (`data/index.json`).
-#[derive(Debug, Default)]
+/// Where an entry's bytes are.
+#[derive(Debug, Clone)]
+enum Location {
+    Disk(PathBuf),
+    /// The entry's full name in the zip.
+    Zip(String),
+    /// The offset of the entry's data in the tar.
+    Tar(u64),
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    size: u64,
+    at: Location,
+}
+
+enum Source {
+    Folder,
+    Zip(Mutex<::zip::ZipArchive<std::io::BufReader<std::fs::File>>>),
+    Tar(PathBuf),
+}
+
+/// The files of a bag, by path relative to the bag's top folder (`data/index.json`), read on
+/// demand.
 pub struct Files {
-    pub files: BTreeMap<String, Vec<u8>>,
+    entries: BTreeMap<String, Entry>,
+    source: Source,
+    /// The package's path (archives are opened again by each thread's reader).
+    path: Option<PathBuf>,
+    limits: Limits,
     /// The bag's folder name (for archives, the single top-level folder).
     pub name: String,
+}
+
+impl Files {
+    /// Every usable entry's path, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.entries.contains_key(name)
+    }
+
+    pub fn size(&self, name: &str) -> Option<u64> {
+        self.entries.get(name).map(|e| e.size)
+    }
+
+    /// An entry's bytes; `Err` says why there are none.
+    pub fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        self.read_with(name, None)
+    }
+
+    /// A reader of its own for one thread: with it, zip entries are not read one at a time.
+    pub fn reader(&self) -> Reader<'_> {
+        let zip = match &self.source {
+            Source::Zip(_) => self
+                .path
+                .as_ref()
+                .and_then(|p| std::fs::File::open(p).ok())
+                .and_then(|f| ::zip::ZipArchive::new(std::io::BufReader::new(f)).ok()),
+            _ => None,
+        };
+        Reader { files: self, zip }
+    }
+
+    fn read_with(
+        &self,
+        name: &str,
+        own: Option<&mut ::zip::ZipArchive<std::io::BufReader<std::fs::File>>>,
+    ) -> Result<Vec<u8>, String> {
+        let entry = self.entries.get(name).ok_or_else(|| "no such entry".to_string())?;
+        let cap = self.limits.max_entry_size;
+        let mut bytes = Vec::with_capacity(entry.size.min(1 << 20) as usize);
+        let read = match (&entry.at, &self.source) {
+            (Location::Disk(path), _) => std::fs::File::open(path)
+                .and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
+                .map_err(|e| e.to_string()),
+            (Location::Zip(full), Source::Zip(shared)) => {
+                let mut guard;
+                let zip = match own {
+                    Some(zip) => zip,
+                    None => {
+                        guard = shared.lock().map_err(|_| "the archive reader failed before".to_string())?;
+                        &mut *guard
+                    }
+                };
+                let entry = zip.by_name(full).map_err(|e| e.to_string())?;
+                entry.take(cap + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())
+            }
+            (Location::Tar(offset), Source::Tar(path)) => std::fs::File::open(path)
+                .and_then(|mut f| {
+                    f.seek(SeekFrom::Start(*offset))?;
+                    f.take(entry.size.min(cap + 1)).read_to_end(&mut bytes)
+                })
+                .map_err(|e| e.to_string()),
+            _ => Err("inconsistent package index".to_string()),
+        };
+        read?;
+        if bytes.len() as u64 > cap {
+            return Err(format!("over the per-entry limit of {cap} bytes"));
+        }
+        Ok(bytes)
+    }
+}
+
+/// Reads entries of a package for one thread.
+pub struct Reader<'f> {
+    files: &'f Files,
+    zip: Option<::zip::ZipArchive<std::io::BufReader<std::fs::File>>>,
+}
+
+impl Reader<'_> {
+    pub fn read(&mut self, name: &str) -> Result<Vec<u8>, String> {
+        self.files.read_with(name, self.zip.as_mut())
+    }
 }
 
 struct Collector<'a> {
     shown: String,
     limits: Limits,
-    raw: Vec<(String, Vec<u8>)>,
+    raw: Vec<(String, Entry)>,
     total: u64,
     findings: &'a mut Vec<Finding>,
 }
@@ -105,23 +218,9 @@ impl Collector<'_> {
         true
     }
 
-    fn read_capped(&mut self, name: &str, reader: &mut dyn Read) -> Option<Vec<u8>> {
-        let mut bytes = Vec::new();
-        if let Err(e) = reader.take(self.limits.max_entry_size + 1).read_to_end(&mut bytes) {
-            self.finding("NA-SAFE-009", name, format!("cannot be read: {e}"));
-            return None;
-        }
-        if bytes.len() as u64 > self.limits.max_entry_size {
-            let cap = self.limits.max_entry_size;
-            self.finding(
-                "NA-SAFE-005",
-                name,
-                format!("over the per-entry limit of {cap} bytes (its stated size was wrong); not read"),
-            );
-            return None;
-        }
-        self.total += bytes.len() as u64;
-        Some(bytes)
+    fn keep(&mut self, name: String, size: u64, at: Location) {
+        self.total += size;
+        self.raw.push((name, Entry { size, at }));
     }
 
     fn too_many(&mut self, count: usize) -> bool {
@@ -134,11 +233,12 @@ impl Collector<'_> {
     }
 
     /// Duplicate and colliding names; strips the single top-level folder of archives.
-    fn finish(mut self, archive: bool, name: String) -> Files {
+    fn finish(mut self, archive: bool, name: String, source: Source) -> Files {
+        let limits = self.limits;
         let mut files = BTreeMap::new();
         let mut folded: HashMap<String, String> = HashMap::new();
         let mut tops: Vec<String> = Vec::new();
-        for (path, bytes) in std::mem::take(&mut self.raw) {
+        for (path, entry) in std::mem::take(&mut self.raw) {
             if files.contains_key(&path) {
                 self.finding("NA-SAFE-003", &path, "the same name twice; only the first is used".to_string());
                 continue;
@@ -157,10 +257,10 @@ impl Collector<'_> {
             if !tops.contains(&top) {
                 tops.push(top);
             }
-            files.insert(path, bytes);
+            files.insert(path, entry);
         }
         if !archive {
-            return Files { files, name };
+            return Files { entries: files, source, path: None, limits, name };
         }
         if tops.len() != 1 {
             let message = format!("an archive must hold exactly one top-level folder; it holds {}", tops.len());
@@ -168,9 +268,13 @@ impl Collector<'_> {
         }
         let top = tops.first().cloned().unwrap_or_default();
         let prefix = format!("{top}/");
-        let files =
-            files.into_iter().filter_map(|(p, b)| p.strip_prefix(&prefix).map(|p| (p.to_string(), b))).collect();
-        Files { files, name: top }
+        let entries =
+            files.into_iter().filter_map(|(p, e)| p.strip_prefix(&prefix).map(|p| (p.to_string(), e))).collect();
+        let path = match &source {
+            Source::Tar(p) => Some(p.clone()),
+            _ => None,
+        };
+        Files { entries, source, path, limits, name: top }
     }
 }
 
@@ -201,13 +305,10 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
             if !c.within_caps(&relative, size, None) {
                 continue;
             }
-            let mut file = std::fs::File::open(entry.path()).map_err(io)?;
-            if let Some(bytes) = c.read_capped(&relative, &mut file) {
-                c.raw.push((relative, bytes));
-            }
+            c.keep(relative, size, Location::Disk(entry.path().to_path_buf()));
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        return Ok(c.finish(false, name));
+        return Ok(c.finish(false, name, Source::Folder));
     }
     let file = std::fs::File::open(path).map_err(io)?;
     match path.extension().map(|e| e.to_ascii_lowercase()) {
@@ -216,10 +317,10 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
                 ValidateError::Unreadable { path: shown.clone(), message: format!("not a zip archive: {e}") }
             })?;
             if c.too_many(zip.len()) {
-                return Ok(c.finish(true, String::new()));
+                return Ok(c.finish(true, String::new(), Source::Folder));
             }
             for i in 0..zip.len() {
-                let mut entry = match zip.by_index(i) {
+                let entry = match zip.by_index_raw(i) {
                     Ok(entry) => entry,
                     Err(e) => {
                         c.finding("NA-SAFE-009", &format!("#{i}"), format!("cannot be read: {e}"));
@@ -237,21 +338,24 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
                 if !c.within_caps(&name, entry.size(), Some(entry.compressed_size())) {
                     continue;
                 }
-                if let Some(bytes) = c.read_capped(&name, &mut entry) {
-                    c.raw.push((name, bytes));
-                }
+                let size = entry.size();
+                drop(entry);
+                c.keep(name.clone(), size, Location::Zip(name));
             }
-            Ok(c.finish(true, String::new()))
+            let mut files = c.finish(true, String::new(), Source::Zip(Mutex::new(zip)));
+            files.path = Some(path.to_path_buf());
+            Ok(files)
         }
         Some(e) if e == "tar" => {
             let mut archive = tar::Archive::new(std::io::BufReader::new(file));
+            let tar_path = path.to_path_buf();
             let entries = archive.entries().map_err(|e| ValidateError::Unreadable {
                 path: shown.clone(),
                 message: format!("not a tar archive: {e}"),
             })?;
             let mut count = 0;
             for entry in entries {
-                let mut entry = match entry {
+                let entry = match entry {
                     Ok(entry) => entry,
                     Err(e) => {
                         c.finding("NA-SAFE-009", "", format!("the archive cannot be read further: {e}"));
@@ -277,11 +381,9 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
                 if !c.within_caps(&name, entry.size(), None) {
                     continue;
                 }
-                if let Some(bytes) = c.read_capped(&name, &mut entry) {
-                    c.raw.push((name, bytes));
-                }
+                c.keep(name, entry.size(), Location::Tar(entry.raw_file_position()));
             }
-            Ok(c.finish(true, String::new()))
+            Ok(c.finish(true, String::new(), Source::Tar(tar_path)))
         }
         _ => Err(ValidateError::Unreadable { path: shown, message: "not a folder, .zip or .tar".to_string() }),
     }
