@@ -317,3 +317,48 @@ fn every_valid_fixture_packed_passes_validate_and_reproduce() {
         assert_eq!(result.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&result.stdout));
     }
 }
+
+/// Rewrites one entry of the EPUB in an article folder of a folder bag, keeping the others.
+fn rewrite_epub_entry(bag: &Path, entry_name: &str, f: impl Fn(String) -> Option<String>) {
+    let path = bag.join("data/articles/sample-shape/article.epub");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&path).unwrap())).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let stored = zip::write::SimpleFileOptions::default().compression_method(entry.compression());
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if name == entry_name {
+            match f(String::from_utf8(bytes).unwrap()) {
+                Some(text) => bytes = text.into_bytes(),
+                None => continue,
+            }
+        }
+        out.start_file(name, stored).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn epub_package_defects_are_caught_with_their_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, fn(String) -> Option<String>, &str); 3] = [
+        (
+            "no-modified",
+            "EPUB/package.opf",
+            |t| Some(t.replace("property=\"dcterms:modified\"", "property=\"dcterms:created\"")),
+            "NA-EPUB-002",
+        ),
+        ("missing-item", "EPUB/style.css", |_| None, "NA-EPUB-003"),
+        ("no-nav", "EPUB/package.opf", |t| Some(t.replace(" properties=\"nav\"", "")), "NA-EPUB-004"),
+    ];
+    for (name, entry, f, code) in cases {
+        let b = bag(dir.path(), name);
+        rewrite_epub_entry(&b, entry, f);
+        rehash(&b);
+        let found = codes(&b);
+        assert!(found.contains(&code.to_string()), "{name}: expected {code}, found {found:?}");
+    }
+}
