@@ -344,7 +344,8 @@ fn rewrite_epub_entry(bag: &Path, entry_name: &str, f: impl Fn(String) -> Option
 #[test]
 fn epub_package_defects_are_caught_with_their_codes() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, fn(String) -> Option<String>, &str); 3] = [
+    type Rewrite = fn(String) -> Option<String>;
+    let cases: [(&str, &str, Rewrite, &str); 3] = [
         (
             "no-modified",
             "EPUB/package.opf",
