@@ -82,3 +82,19 @@ fn same_verdicts_as_xmllint_on_iptcs_tests() {
     }
     assert!(disagreements.is_empty(), "{disagreements:#?}");
 }
+
+#[test]
+fn validate_checks_newsml_inside_packages_against_the_xsd() {
+    let dir = tempfile::tempdir().unwrap();
+    let bag = dir.path().join("b");
+    newsarc().arg("pack").arg(fixture("sample-shape.txt")).arg("-o").arg(&bag).arg("-q").status().unwrap();
+    let xsd = iptc().join("NewsML-G2_2.35-spec-All-Power.xsd");
+    let ok = newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(&bag).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+    let item = bag.join("data/articles/sample-shape/article.xml");
+    std::fs::write(&item, std::fs::read_to_string(&item).unwrap().replace("<itemClass qcode=\"ninat:text\"/>", ""))
+        .unwrap();
+    let bad = newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(&bag).output().unwrap();
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert!(out.contains("!data/articles/sample-shape/article.xml:6: error NA-XSD-001"), "{out}");
+}

@@ -50,7 +50,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         if is_package {
             let files = package::read(path, Limits::default(), &mut findings)?;
             let expected = bag::check(&files, &shown, &mut findings);
-            article::check(&files, &shown, args.reproduce, &expected, &mut findings);
+            article::check(&files, &shown, args.reproduce, args.xsd.as_deref(), &expected, &mut findings);
         } else {
             check_file(path, &shown, &mut findings, &mut xsd)?;
         }

@@ -71,7 +71,16 @@ const NINJS_TYPES: &[&str] =
 /// Reads every payload file once, on all cores: checks it against the manifests (`bag::verify`)
 /// and, for each article folder (`data/articles/<id>/`), checks the article. Findings come in
 /// the order of the payload.
-pub fn check(files: &Files, shown: &str, reproduce: bool, expected: &Expected, findings: &mut Vec<Finding>) {
+/// `xsd`: also validate each `article.xml` against this XML Schema (with the `xsd` feature; each
+/// worker thread loads its own validator, as libxml2 wants).
+pub fn check(
+    files: &Files,
+    shown: &str,
+    reproduce: bool,
+    xsd: Option<&std::path::Path>,
+    expected: &Expected,
+    findings: &mut Vec<Finding>,
+) {
     // Groups of payload files: one per article folder, one per other file.
     let mut groups: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
     for path in files.names().filter(|p| p.starts_with("data/")) {
@@ -86,8 +95,8 @@ pub fn check(files: &Files, shown: &str, reproduce: bool, expected: &Expected, f
     let per_group: Vec<Vec<Finding>> = groups
         .par_iter()
         .map_init(
-            || files.reader(),
-            |reader, (id, paths)| {
+            || (files.reader(), schema_validator(xsd)),
+            |(reader, _validator), (id, paths)| {
                 let mut found = Vec::new();
                 let mut own = std::collections::BTreeMap::new();
                 for path in paths {
@@ -110,6 +119,10 @@ pub fn check(files: &Files, shown: &str, reproduce: bool, expected: &Expected, f
                     }
                 }
                 if let Some(id) = id {
+                    #[cfg(feature = "xsd")]
+                    if let (Some(Some(v)), Some(xml)) = (_validator.as_mut(), own.get("article.xml")) {
+                        found.extend(v.check(&format!("{shown}!data/articles/{id}/article.xml"), xml));
+                    }
                     ArticleCheck { own: &own, shown, id, findings: &mut found, metadata_schema: &metadata_schema }
                         .run(reproduce);
                 }
@@ -118,6 +131,22 @@ pub fn check(files: &Files, shown: &str, reproduce: bool, expected: &Expected, f
         )
         .collect();
     findings.extend(per_group.into_iter().flatten());
+}
+
+#[cfg(feature = "xsd")]
+type SchemaValidator = Option<Option<super::xsd::XsdValidator>>;
+#[cfg(not(feature = "xsd"))]
+type SchemaValidator = Option<()>;
+
+/// A validator for this thread, if a schema was given (loaded once per thread).
+#[cfg(feature = "xsd")]
+fn schema_validator(xsd: Option<&std::path::Path>) -> SchemaValidator {
+    xsd.map(|p| super::xsd::XsdValidator::load(p).ok())
+}
+
+#[cfg(not(feature = "xsd"))]
+fn schema_validator(_xsd: Option<&std::path::Path>) -> SchemaValidator {
+    None
 }
 
 struct ArticleCheck<'a> {
