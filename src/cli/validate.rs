@@ -48,7 +48,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         let is_package = path.is_dir()
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
         if is_package {
-            let files = package::read(path, Limits::default(), &mut findings)?;
+            let files = package::read(path, Limits::package(), &mut findings)?;
             let expected = bag::check(&files, &shown, &mut findings);
             article::check(&files, &shown, args.reproduce, args.xsd.as_deref(), &expected, &mut findings);
         } else {

@@ -19,7 +19,8 @@ use crate::model::{
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read};
 
-/// Caps on what an archive may hold before it is refused.
+/// Caps on what an archive may hold before it is refused: one EPUB by default, a whole package
+/// with [`Limits::package`].
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_entries: usize,
@@ -32,6 +33,13 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits { max_entries: 10_000, max_entry_size: 64 << 20, max_total_size: 512 << 20, max_ratio: 100 }
+    }
+}
+
+impl Limits {
+    /// For a package of many articles (validation reads it entry by entry).
+    pub fn package() -> Limits {
+        Limits { max_entries: 1_000_000, max_entry_size: 256 << 20, max_total_size: 16 << 30, max_ratio: 100 }
     }
 }
 

@@ -17,21 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use unicode_normalization::UnicodeNormalization;
 
-/// Caps on what a package may hold.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub max_entries: usize,
-    pub max_entry_size: u64,
-    pub max_total_size: u64,
-    /// Uncompressed over compressed size, for entries over 1 MiB.
-    pub max_ratio: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { max_entries: 1_000_000, max_entry_size: 256 << 20, max_total_size: 16 << 30, max_ratio: 100 }
-    }
-}
+pub use crate::read::epub::Limits;
 
 /// Where an entry's bytes are.
 #[derive(Debug, Clone)]
