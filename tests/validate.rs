@@ -363,3 +363,31 @@ fn epub_package_defects_are_caught_with_their_codes() {
         assert!(found.contains(&code.to_string()), "{name}: expected {code}, found {found:?}");
     }
 }
+
+#[test]
+fn single_renditions_are_checked_by_their_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    newsarc().arg("convert").arg(fixture("sample-shape.txt")).arg("-o").arg(dir.path()).arg("-q").status().unwrap();
+    let all: Vec<PathBuf> = ["epub", "metadata.json", "newsml.xml", "ninjs.json"]
+        .iter()
+        .map(|e| dir.path().join(format!("sample-shape.{e}")))
+        .collect();
+    let ok = newsarc().arg("validate").args(&all).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+    let ninjs = dir.path().join("bad.ninjs.json");
+    std::fs::write(
+        &ninjs,
+        std::fs::read_to_string(&all[3]).unwrap().replace("\"type\": \"text\"", "\"type\": \"story\""),
+    )
+    .unwrap();
+    let record = dir.path().join("bad.metadata.json");
+    std::fs::write(
+        &record,
+        std::fs::read_to_string(&all[1]).unwrap().replace("\"record_version\": 1", "\"record_version\": 7"),
+    )
+    .unwrap();
+    for (path, code) in [(ninjs, "NA-NINJS-002"), (record, "NA-META-001")] {
+        let found = codes(&path);
+        assert!(found.contains(&code.to_string()), "{}: {found:?}", path.display());
+    }
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
     after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
-    /// Bags (folder, .zip, .tar) and files (.txt, .xml, .epub) to check
+    /// Bags (folder, .zip, .tar) and files (.txt, .xml, .epub, ninjs or metadata .json) to check
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report format
@@ -74,6 +74,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
 fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut XsdChecker) -> anyhow::Result<()> {
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".epub") || lower.ends_with(".json") {
+        findings.extend(article::check_file(shown, &name, &bytes));
+        return Ok(());
+    }
     let reader = newsarc::read::reader_for_name(&name);
     let options = newsarc::read::ReadOptions { source_name: Some(name.clone()), ..Default::default() };
     match (reader.read)(&bytes, &options) {

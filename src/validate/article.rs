@@ -133,6 +133,31 @@ pub fn check(
     findings.extend(per_group.into_iter().flatten());
 }
 
+/// Checks one rendition given alone, by its file name: an EPUB (container and package rules,
+/// read back) or a JSON file (a metadata record against its schema, or ninjs).
+pub fn check_file(shown: &str, name: &str, bytes: &[u8]) -> Vec<Finding> {
+    let schema: serde_json::Value = serde_json::from_str(crate::schemas::METADATA).expect("embedded schema");
+    let metadata_schema = jsonschema::validator_for(&schema).expect("embedded schema compiles");
+    let own = std::collections::BTreeMap::new();
+    let mut findings = Vec::new();
+    let mut c = ArticleCheck { own: &own, shown, id: "", findings: &mut findings, metadata_schema: &metadata_schema };
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".epub") {
+        c.epub_container(bytes);
+        c.epub_package(bytes);
+        c.read(bytes, name, epub::read);
+    } else if lower.ends_with(".json") {
+        let is_record =
+            serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| v["record"] == "newsarc-metadata");
+        if is_record {
+            c.record(bytes);
+        } else {
+            c.ninjs(bytes);
+        }
+    }
+    findings
+}
+
 #[cfg(feature = "xsd")]
 type SchemaValidator = Option<Option<super::xsd::XsdValidator>>;
 #[cfg(not(feature = "xsd"))]
@@ -170,7 +195,9 @@ impl<'a> ArticleCheck<'a> {
     }
 
     fn find(&mut self, code: &'static str, name: &str, message: String) {
-        let file = format!("{}!{}", self.shown, self.path(name));
+        // A single file given alone has no article folder around it.
+        let file =
+            if self.id.is_empty() { self.shown.to_string() } else { format!("{}!{}", self.shown, self.path(name)) };
         self.findings.push(Finding { code, severity: Severity::Error, file, line: None, column: None, message });
     }
 
