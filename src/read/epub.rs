@@ -372,7 +372,7 @@ impl<'b> Archive<'b> {
             .map_err(|e| ReadError::Container(format!("{name}: not UTF-8 (byte offset {})", e.valid_up_to())))?;
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         xml::parse(text).map_err(|e| {
-            let line = text[..e.offset.min(text.len())].matches('\n').count() + 1;
+            let (line, _) = super::lines::LineIndex::locate(text, e.offset);
             ReadError::Container(format!("{name}: XML error at line {line}: {}", e.message))
         })
     }

@@ -13,6 +13,7 @@ pub mod dateline;
 pub mod decode;
 pub mod epub;
 pub mod language;
+pub mod lines;
 pub mod markdown;
 pub mod newsml;
 pub mod sidecar;

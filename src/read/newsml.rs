@@ -6,6 +6,7 @@
 //! pictures and other non-text news items) are refused with the reason. The XML is read by
 //! [`super::xml`]: no DTD entity is ever expanded.
 
+use super::lines::{LineIndex, normalize_space};
 use super::xhtml::{self, Whitespace};
 use super::xml::{self, Element};
 use super::{ReadError, ReadOptions, dateline, decode, language};
@@ -22,12 +23,13 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     let decoded = decode::decode(bytes, options.lossy, options.max_input_size)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let doc = xml::parse(&decoded.text).map_err(|e| {
-        let (line, column) = line_col(&decoded.text, e.offset);
+        let (line, column) = LineIndex::locate(&decoded.text, e.offset);
         ReadError::Xml { line, column, message: e.message }
     })?;
     let mut warnings = decoded.warnings;
+    let lines = LineIndex::new(&decoded.text);
     for (c, offset) in doc.replaced.iter().take(20) {
-        let (line, column) = line_col(&decoded.text, *offset);
+        let (line, column) = lines.at(&decoded.text, *offset);
         warnings.push(
             Warning::new(
                 WarningCode::IllegalXmlCharacter,
@@ -232,21 +234,6 @@ fn party_name(e: &Element) -> Option<String> {
         .map(|n| normalize_space(&n.text()))
         .filter(|n| !n.is_empty())
         .or_else(|| e.attribute("literal").map(str::to_string))
-}
-
-fn normalize_space(s: &str) -> String {
-    s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
-fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line as u32, column as u32)
 }
 
 #[cfg(test)]

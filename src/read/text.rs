@@ -5,6 +5,7 @@
 //! The body is parsed as CommonMark first (`markdown`); the article parts are recognised on the
 //! blocks, never on blank-line counts. Every part may be missing.
 
+use super::lines::{LineIndex, normalize_space};
 use super::markdown::{self, TopBlock};
 use super::{ReadError, ReadOptions, dateline, decode, language};
 use crate::model::text::{plain_text, word_count};
@@ -262,30 +263,5 @@ fn first_paragraph_text(body: &[Block]) -> Option<String> {
     match body.first()? {
         Block::Paragraph { content } => Some(plain_text(content)),
         _ => None,
-    }
-}
-
-/// Collapses runs of ASCII white space (line breaks, tabs, spaces) to one space and trims them;
-/// other spaces (NBSP, thin space) are text as written and stay.
-fn normalize_space(s: &str) -> String {
-    s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
-/// Byte offset to 1-based line and column (in characters).
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    fn at(&self, text: &str, offset: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[self.starts[line]..offset.min(text.len())].chars().count() + 1;
-        (line as u32 + 1, column as u32)
     }
 }
