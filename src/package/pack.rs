@@ -303,8 +303,16 @@ pub fn pack(
                     continue;
                 }
             };
-            let sha256 = item.article.source.as_ref().map(|s| s.sha256.clone()).unwrap_or_default();
-            let digest: [u8; 32] = Sha256::digest(&item.bytes).into();
+            // The reader hashed the source already; its digest is the key (hashed here only if
+            // a reader ever leaves it out).
+            let sha256 = match item.article.source.as_ref() {
+                Some(s) => s.sha256.clone(),
+                None => hex::encode(Sha256::digest(&item.bytes)),
+            };
+            let digest: [u8; 32] = hex::decode(&sha256)
+                .ok()
+                .and_then(|d| d.try_into().ok())
+                .unwrap_or_else(|| Sha256::digest(&item.bytes).into());
             if let Some(first) = by_digest.get(&digest) {
                 report.duplicates.push(Duplicate { path: item.file.name.clone(), same_as: first.to_string() });
                 progress(done);
