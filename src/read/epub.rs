@@ -41,6 +41,45 @@ impl Limits {
     pub fn package() -> Limits {
         Limits { max_entries: 1_000_000, max_entry_size: 256 << 20, max_total_size: 16 << 30, max_ratio: 100 }
     }
+
+    /// Whether an entry of `size` bytes (`compressed` in the archive, when it compresses) may be
+    /// read after `total` bytes already were; the message names the limit.
+    pub fn check_entry(&self, size: u64, compressed: Option<u64>, total: u64) -> Result<(), LimitExceeded> {
+        if size > self.max_entry_size {
+            return Err(LimitExceeded::Size(format!(
+                "{size} bytes, over the per-entry limit of {} bytes",
+                self.max_entry_size
+            )));
+        }
+        if let Some(compressed) = compressed {
+            let ratio = size / compressed.max(1);
+            if size > 1 << 20 && ratio > self.max_ratio {
+                return Err(LimitExceeded::Ratio(format!(
+                    "expands {ratio}-fold, over the limit of {} (a zip bomb?)",
+                    self.max_ratio
+                )));
+            }
+        }
+        if total.saturating_add(size) > self.max_total_size {
+            return Err(LimitExceeded::Size(format!("the archive holds over {} bytes", self.max_total_size)));
+        }
+        Ok(())
+    }
+}
+
+/// Which limit an entry passes, and by how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitExceeded {
+    Size(String),
+    Ratio(String),
+}
+
+impl std::fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitExceeded::Size(m) | LimitExceeded::Ratio(m) => f.write_str(m),
+        }
+    }
 }
 
 const OPF_NS: &str = "http://www.idpf.org/2007/opf";
@@ -336,20 +375,10 @@ impl<'b> Archive<'b> {
             return Err(ReadError::Container(format!("`{name}` is a symbolic link")));
         }
         let limits = self.limits;
-        let (size, compressed) = (entry.size(), entry.compressed_size().max(1));
-        if size > limits.max_entry_size {
-            return Err(ReadError::Container(format!(
-                "`{name}` is {size} bytes, over the limit of {}",
-                limits.max_entry_size
-            )));
-        }
-        if size > 1 << 20 && size / compressed > limits.max_ratio {
-            return Err(ReadError::Container(format!(
-                "`{name}` expands {}-fold, over the limit of {} (a zip bomb?)",
-                size / compressed,
-                limits.max_ratio
-            )));
-        }
+        let size = entry.size();
+        limits
+            .check_entry(size, Some(entry.compressed_size()), self.total)
+            .map_err(|e| ReadError::Container(format!("`{name}`: {e}")))?;
         // The declared size may lie: read one byte more than allowed, and no more.
         let mut out = Vec::with_capacity(size.min(1 << 20) as usize);
         (&mut entry)

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use unicode_normalization::UnicodeNormalization;
 
-pub use crate::read::epub::Limits;
+pub use crate::read::epub::{LimitExceeded, Limits};
 
 /// Where an entry's bytes are.
 #[derive(Debug, Clone)]
@@ -175,33 +175,17 @@ impl Collector<'_> {
 
     /// Size and ratio caps; `compressed` when the container compresses.
     fn within_caps(&mut self, name: &str, size: u64, compressed: Option<u64>) -> bool {
-        if size > self.limits.max_entry_size {
-            let cap = self.limits.max_entry_size;
-            self.finding(
-                "NA-SAFE-005",
-                name,
-                format!("{size} bytes, over the per-entry limit of {cap} bytes; not read"),
-            );
-            return false;
-        }
-        if let Some(compressed) = compressed {
-            let ratio = size / compressed.max(1);
-            if size > 1 << 20 && ratio > self.limits.max_ratio {
-                let cap = self.limits.max_ratio;
-                self.finding(
-                    "NA-SAFE-006",
-                    name,
-                    format!("expands {ratio}-fold, over the limit of {cap} (a zip bomb?); not read"),
-                );
-                return false;
+        match self.limits.check_entry(size, compressed, self.total) {
+            Ok(()) => true,
+            Err(e) => {
+                let code = match e {
+                    LimitExceeded::Size(_) => "NA-SAFE-005",
+                    LimitExceeded::Ratio(_) => "NA-SAFE-006",
+                };
+                self.finding(code, name, format!("{e}; not read"));
+                false
             }
         }
-        if self.total + size > self.limits.max_total_size {
-            let cap = self.limits.max_total_size;
-            self.finding("NA-SAFE-005", name, format!("the package holds over {cap} bytes; not read"));
-            return false;
-        }
-        true
     }
 
     fn keep(&mut self, name: String, size: u64, at: Location) {
