@@ -84,23 +84,44 @@ pub fn newsarc() -> Command {
     cmd
 }
 
-/// An external validator from `../shared/oracles`, if installed. Missing oracles fail the run
-/// in CI (`CI` set), so a check can never be skipped there; elsewhere they are skipped loudly.
+/// Whether tests that need `../shared` (the sample, the oracles, IPTC's and the peers' test
+/// material) must run: `NEWSARC_REQUIRE_ORACLES=1`, which `.ci/run` sets. Elsewhere they skip.
+pub fn shared_required() -> bool {
+    std::env::var_os("NEWSARC_REQUIRE_ORACLES").is_some_and(|v| v == "1")
+}
+
+/// Skips a test that needs something it cannot find: one visible line saying what is missing and
+/// how to get it; a failure when `NEWSARC_REQUIRE_ORACLES=1`, so CI can never skip a check.
+pub fn skip(what: &str, how: &str) {
+    assert!(!shared_required(), "{what} is missing ({how}); NEWSARC_REQUIRE_ORACLES=1 forbids skipping");
+    eprintln!("SKIPPED: {what} is missing; {how} (set NEWSARC_REQUIRE_ORACLES=1 to make this a failure)");
+}
+
+/// A path under `../shared` (the folder that sits beside the project in CI), if it is there.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    skip(&format!("../shared/{relative}"), "put the project's shared folder beside the repository, as CI does");
+    None
+}
+
+/// An external validator from `../shared/oracles`, if installed; otherwise skipped (see [`skip`]).
 pub fn oracle(name: &str) -> Option<PathBuf> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/oracles").join(name);
-    let venv = std::env::var_os("ORACLES_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/newsarc-oracles"));
-    let installed = script.exists() && venv.join("bin/python").exists();
-    if !installed {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "oracle {name} is not installed (run ../shared/oracles/install.sh); CI must not skip it"
-        );
-        eprintln!("SKIPPED: oracle {name} is not installed; run ../shared/oracles/install.sh");
+    if !script.exists() || !oracles_venv().join("bin/python").exists() {
+        skip(&format!("the oracle {name}"), "run ../shared/oracles/install.sh");
         return None;
     }
     Some(script)
+}
+
+/// Where `../shared/oracles/install.sh` puts its Python environment (and Ace).
+pub fn oracles_venv() -> PathBuf {
+    std::env::var_os("ORACLES_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/newsarc-oracles"))
 }
 
 /// Characters XML 1.0 forbids.
