@@ -1,14 +1,13 @@
 //! Converting an article into renditions, and putting them on disk safely.
 //!
 //! [`render`] runs the chosen writers in table order, hashing each rendition so the metadata
-//! record can list the others. [`write_atomically`] writes a file beside its destination and
-//! renames it into place, so a failure never leaves a half-written file.
+//! record can list the others; [`render_available`] writes what can be written when a writer
+//! cannot (NewsML-G2 and EPUB need a timestamp that standard input may lack). Files reach the
+//! disk through the output policy in [`crate::output`].
 
 use crate::model::Article;
 use crate::write::{RenditionInfo, WRITERS, WriteContext, WriteError, Writer};
 use sha2::{Digest, Sha256};
-use std::io::Write;
-use std::path::Path;
 
 /// One rendition's file name and bytes.
 #[derive(Debug, Clone)]
@@ -29,10 +28,27 @@ pub enum Naming {
 
 /// Renders `article` with each writer in `names` (in table order, whatever the order of `names`).
 pub fn render(article: &Article, names: &[&str], naming: Naming) -> Result<Vec<Rendition>, WriteError> {
+    let (out, mut failed) = render_available(article, names, naming);
+    match failed.is_empty() {
+        true => Ok(out),
+        false => Err(failed.remove(0)),
+    }
+}
+
+/// Renders with each writer in `names` that can write this article; gives the renditions and
+/// why the others could not be written. The metadata record lists only the renditions written.
+pub fn render_available(article: &Article, names: &[&str], naming: Naming) -> (Vec<Rendition>, Vec<WriteError>) {
     let mut context = WriteContext::default();
     let mut out = Vec::new();
+    let mut failed = Vec::new();
     for writer in WRITERS.iter().filter(|w| names.contains(&w.name)) {
-        let bytes = (writer.write)(article, &context)?;
+        let bytes = match (writer.write)(article, &context) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                failed.push(e);
+                continue;
+            }
+        };
         let file = file_name(writer, article, naming);
         context.renditions.push(RenditionInfo {
             name: writer.name.to_string(),
@@ -43,7 +59,7 @@ pub fn render(article: &Article, names: &[&str], naming: Naming) -> Result<Vec<R
         });
         out.push(Rendition { writer: writer.name, file, bytes });
     }
-    Ok(out)
+    (out, failed)
 }
 
 fn file_name(writer: &Writer, article: &Article, naming: Naming) -> String {
@@ -51,27 +67,4 @@ fn file_name(writer: &Writer, article: &Article, naming: Naming) -> String {
         Naming::ById => format!("{}{}", article.id, writer.suffix),
         Naming::Package => writer.package_name.to_string(),
     }
-}
-
-/// Gives a file the mode of an ordinary new file (0644): temporary files are made private (0600).
-pub fn make_readable(file: &std::fs::File) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    #[cfg(not(unix))]
-    let _ = file;
-    Ok(())
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".newsarc-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    make_readable(tmp.as_file())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

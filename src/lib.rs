@@ -12,6 +12,7 @@
 pub mod convert;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod package;
 pub mod read;
 pub mod schemas;

@@ -54,7 +54,7 @@ pub struct LoadOptions {
 pub enum LoadError {
     #[error("{input}: {source}")]
     Read { input: String, source: ReadError },
-    #[error("{input}: {source}")]
+    #[error("{input}: {}", crate::output::io_reason(.source))]
     Io { input: String, source: std::io::Error },
     #[error("{input}: unknown input format `{format}`")]
     UnknownFormat { input: String, format: String },

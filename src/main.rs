@@ -13,10 +13,26 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::SomeInputsBad) => ExitCode::from(1),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("newsarc: error: {err:#}");
+            eprintln!("newsarc: error: {}", one_line(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: a cause whose text the line already
+/// holds (libraries often repeat their source in their own message) is not said again.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
 }
 
 /// A reader that stopped reading our output (`newsarc inspect x | head`) is not an error.

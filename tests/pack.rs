@@ -233,7 +233,7 @@ fn an_existing_output_is_kept_unless_forced() {
     std::fs::write(&out, b"precious").unwrap();
     let (code, err) = pack(&[], &[fixture("sample-shape.txt")], &out);
     assert_eq!(code, 2);
-    assert!(err.contains("exists; pass --force"), "{err}");
+    assert!(err.contains("exists and differs from what would be written; pass --force"), "{err}");
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
     let (code, _) = pack(&["--force"], &[fixture("sample-shape.txt")], &out);
     assert_eq!(code, 0);

@@ -11,6 +11,7 @@ mod pack;
 mod properties;
 mod read;
 mod regression;
+mod safety;
 mod snapshots;
 mod validate;
 #[cfg(feature = "xsd")]

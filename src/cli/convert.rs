@@ -3,8 +3,9 @@
 use super::{Outcome, ReadArgs, inputs, print_warnings};
 use anyhow::{Context, bail};
 use clap::Args;
-use newsarc::convert::{Naming, render, write_atomically};
-use newsarc::load::{Input, load};
+use newsarc::convert::{Naming, render_available};
+use newsarc::load::{Input, load, sidecar_path};
+use newsarc::output::{Guard, OutputError, partial};
 use newsarc::write::WRITERS;
 use std::collections::HashMap;
 use std::io::Write;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 /// Convert articles into renditions: one file per article and rendition
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc convert story.txt -o out/    # out/story.newsml.xml .epub .ninjs.json .metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/\n  newsarc convert corpus/*.txt --book corpus.epub --book-title 'Corpus 2020'\n  newsarc convert story.newsml.xml --to epub -o out/   # NewsML-G2 and EPUB are read too"
+    after_help = "Examples:\n  newsarc convert story.txt -o out/    # out/story.newsml.xml .epub .ninjs.json .metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/\n  newsarc convert corpus/*.txt --book corpus.epub --book-title 'Corpus 2020'\n  newsarc convert story.newsml.xml --to epub -o out/   # NewsML-G2 and EPUB are read too\n\nOutput: an existing file is replaced only with --force (the same bytes again are no replacement); an input is never written over. Interrupted (Ctrl-C), nothing partial is left.\n\nExit status: 0 done, 1 some input was bad or missing, or a rendition could not be written (the rest was done), 2 usage or operational error (such as an output refused or not writable)."
 )]
 pub struct ConvertArgs {
     /// Article files; `-` reads standard input
@@ -28,6 +29,9 @@ pub struct ConvertArgs {
     /// Print no warnings
     #[arg(short, long)]
     quiet: bool,
+    /// Replace existing files that differ (never an input)
+    #[arg(long)]
+    force: bool,
     /// Write one EPUB with a chapter per article (in sorted input order) instead of files per article
     #[arg(long, value_name = "FILE.epub", conflicts_with = "output")]
     book: Option<PathBuf>,
@@ -46,8 +50,17 @@ fn rendition_names() -> clap::builder::PossibleValuesParser {
 }
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
+    if let Some(dir) = args.inputs.iter().find(|p| p.is_dir()) {
+        bail!(
+            "{} is a folder: give its files ({}/*.txt), or pack it into one bag with `newsarc pack {}`",
+            dir.display(),
+            dir.display().to_string().trim_end_matches('/'),
+            dir.display()
+        );
+    }
+    let guard = guard(&args.inputs);
     if args.book.is_some() {
-        return book(args);
+        return book(args, &guard);
     }
     let options = args.read.load_options()?;
     let to: Vec<&str> = if args.to.is_empty() {
@@ -65,9 +78,11 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     if !to_stdout {
         std::fs::create_dir_all(&args.output)
             .with_context(|| format!("cannot create output folder {}", args.output.display()))?;
+        sweep(&args.output);
+        super::interrupt::install(format!("convert into {}", args.output.display()));
     }
 
-    let mut bad = 0usize;
+    let (mut bad, mut refused) = (0usize, 0usize);
     let mut ids: HashMap<String, String> = HashMap::new();
     for input in inputs(&args.inputs) {
         let name = input.to_string();
@@ -90,43 +105,76 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
             bad += 1;
             continue;
         }
-        let renditions = match render(&article, &to, Naming::ById) {
-            Ok(renditions) => renditions,
-            Err(err) => {
-                eprintln!("newsarc: error: {name}: {err}; nothing written for it");
-                bad += 1;
-                continue;
-            }
-        };
+        let (renditions, failed) = render_available(&article, &to, Naming::ById);
+        for err in &failed {
+            eprintln!("newsarc: error: {name}: {err}; not written");
+        }
+        bad += usize::from(!failed.is_empty());
         for rendition in renditions {
             if to_stdout {
                 let mut out = std::io::stdout().lock();
                 out.write_all(&rendition.bytes)?;
                 out.flush()?;
-            } else {
-                let path = args.output.join(&rendition.file);
-                write_atomically(&path, &rendition.bytes)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                continue;
+            }
+            let path = args.output.join(&rendition.file);
+            match guard.write_file(&path, &rendition.bytes, args.force) {
+                Ok(_) => {}
+                Err(err @ OutputError::Io { .. }) => return Err(err.into()),
+                Err(err) => {
+                    eprintln!("newsarc: error: {err}");
+                    refused += 1;
+                }
             }
         }
         if matches!(input, Input::Stdin) && !to_stdout && !args.quiet {
             eprintln!("newsarc: {name}: written as id `{}`", article.id);
         }
     }
+    if refused > 0 {
+        bail!("{refused} {} refused (see above); the others were written", super::interrupt::plural(refused, "output"));
+    }
     if bad > 0 {
-        eprintln!("newsarc: {bad} of {} inputs could not be converted", args.inputs.len());
+        eprintln!("newsarc: {bad} of {} inputs could not be converted in full", args.inputs.len());
         return Ok(Outcome::SomeInputsBad);
     }
     Ok(Outcome::Done)
 }
 
+/// The inputs of a run and their sidecar files: what no output may replace.
+fn guard(paths: &[PathBuf]) -> Guard {
+    let mut guard = Guard::new();
+    for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+        guard.add(path);
+        if let Some(sidecar) = sidecar_path(path) {
+            guard.add(&sidecar);
+        }
+    }
+    guard
+}
+
+/// Partial outputs that earlier runs left in `dir`: removed when their process is gone.
+fn sweep(dir: &std::path::Path) {
+    for found in partial::sweep(dir) {
+        if found.removed {
+            eprintln!(
+                "newsarc: removed {}: partial output of an interrupted run (process {} is gone)",
+                found.path.display(),
+                found.pid
+            );
+        }
+    }
+}
+
 /// `--book`: every good input as a chapter of one EPUB; bad inputs are named and left out.
-fn book(args: ConvertArgs) -> anyhow::Result<Outcome> {
+fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
     let path = args.book.clone().expect("called with --book");
     if args.to.iter().any(|t| t != "epub") {
         bail!("--book writes one EPUB; --to can only be epub with it");
     }
     let options = args.read.load_options()?;
+    // Refused before any reading: the book may be an input, or a folder.
+    guard.check(&path, newsarc::output::Kind::File, args.force)?;
     let mut inputs = args.inputs.clone();
     if !args.keep_order {
         inputs.sort();
@@ -151,9 +199,13 @@ fn book(args: ConvertArgs) -> anyhow::Result<Outcome> {
         bail!("no input could be read; no book written");
     }
     let bytes = newsarc::write::epub::write_book(&articles, &args.book_title)?;
-    write_atomically(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    sweep(newsarc::output::parent_of(&path));
+    super::interrupt::install(format!("convert --book {}", path.display()));
+    let written = guard.write_file(&path, &bytes, args.force)?;
     if !args.quiet {
-        eprintln!("newsarc: {} written: {} chapters", path.display(), articles.len());
+        let n = articles.len();
+        let how = if written == newsarc::output::Written::Unchanged { "unchanged" } else { "written" };
+        eprintln!("newsarc: {} {how}: {n} {}", path.display(), super::interrupt::plural(n, "chapter"));
     }
     if bad > 0 {
         eprintln!("newsarc: {bad} of {} inputs could not be read and are not in the book", args.inputs.len());

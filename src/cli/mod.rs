@@ -5,6 +5,7 @@ mod completions;
 mod convert;
 mod formats;
 mod inspect;
+mod interrupt;
 mod pack;
 mod schema;
 mod validate;

@@ -3,9 +3,10 @@
 use super::{Outcome, ReadArgs};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use newsarc::output::{Guard, Kind};
 use newsarc::package::bag::{Algorithm, is_tag_text};
-use newsarc::package::inputs::{self, InputFile};
-use newsarc::package::pack::{Format, PackOptions, pack};
+use newsarc::package::inputs;
+use newsarc::package::pack::{BadInput, BagOutcome, Destination, Format, PackOptions, pack};
 use newsarc::write::WRITERS;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 /// Pack articles into a BagIt bag: each article's source and renditions, checksums, an index
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc pack corpus/ -o corpus.zip\n  newsarc pack corpus/ -o corpus.tar --digest sha512 --bag-info Source-Organization='Northwind Radio'\n  find corpus -name '*.txt' -print0 | newsarc pack --files-from - -0 -o corpus/\n  newsarc pack corpus/ -o part-3.zip --shard 3/8      # one of 8 independent jobs\n  SOURCE_DATE_EPOCH=0 newsarc pack corpus/ -o corpus.zip  # byte-identical when run again\n\nExit status: 0 packed, 1 some input was bad (the others were packed), 2 could not run."
+    after_help = "Examples:\n  newsarc pack corpus/ -o corpus.zip\n  newsarc pack corpus/ -o corpus.tar --digest sha512 --bag-info Source-Organization='Northwind Radio'\n  newsarc pack corpus/ -o - --format tar.gz | split -b 1G - corpus.tar.gz.  # to standard output\n  find corpus -name '*.txt' -print0 | newsarc pack --files-from - -0 -o corpus/\n  newsarc pack corpus/ -o part-3.zip --shard 3/8      # one of 8 independent jobs\n  SOURCE_DATE_EPOCH=0 newsarc pack corpus/ -o corpus.zip  # byte-identical when run again\n\nOutput: an existing OUT is replaced only with --force, and only if it is a bag or a file; never an input or a folder holding one. The same bag again is left unchanged (exit 0). Interrupted (Ctrl-C), nothing partial is left.\n\nExit status: 0 packed, 1 some input was bad or missing (the others were packed) or nothing could be packed (no bag is written), 2 usage or operational error."
 )]
 pub struct PackArgs {
     /// Article files and folders (walked recursively; hidden files are skipped and reported)
@@ -25,7 +26,7 @@ pub struct PackArgs {
     /// Paths in --files-from are separated by NUL bytes, as `find -print0` writes them
     #[arg(short = '0', long = "null", requires = "files_from")]
     null: bool,
-    /// The bag: a folder, FILE.zip or FILE.tar
+    /// The bag: a folder, FILE.zip, FILE.tar or FILE.tar.gz; `-` writes a tar to standard output
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
     /// Container of the bag [default: by the output's extension]
@@ -55,7 +56,8 @@ pub struct PackArgs {
     /// Write a JSON report (bad, skipped, duplicate and renamed inputs) to FILE (`-`: stdout)
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Replace OUT if it exists
+    /// Replace OUT (and the --report file) if it exists and differs: only a bag or a file, never
+    /// an input or a folder holding one
     #[arg(long)]
     force: bool,
     /// No progress bar and no warnings
@@ -70,6 +72,8 @@ enum FormatArg {
     Folder,
     Zip,
     Tar,
+    #[value(name = "tar.gz", alias = "tgz")]
+    TarGz,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -100,8 +104,35 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
     if paths.is_empty() {
         bail!("nothing to pack: give files or folders, or --files-from");
     }
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!("`-` is not an input of pack: to read a list of paths from standard input, use `--files-from -`");
+    }
     let extensions: Vec<String> = args.ext.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect();
-    let gathered = inputs::gather(&paths, &extensions)?;
+    let out = Destination::from_arg(&args.output);
+    let format = args.format.map(|f| match f {
+        FormatArg::Folder => Format::Folder,
+        FormatArg::Zip => Format::Zip,
+        FormatArg::Tar => Format::Tar,
+        FormatArg::TarGz => Format::TarGz,
+    });
+    Format::for_destination(&out, format)?;
+    let mut guard = Guard::new();
+    for path in &paths {
+        guard.add(path);
+    }
+    if let Some(report) = args.report.as_deref().filter(|r| r.as_os_str() != "-") {
+        // Before the work, so a report that cannot be written does not waste it.
+        guard.check(report, Kind::File, args.force)?;
+        let parent = newsarc::output::parent_of(report);
+        if !parent.is_dir() {
+            bail!("cannot write the report {}: no folder {}", report.display(), parent.display());
+        }
+    }
+    let destination = match &out {
+        Destination::Path(p) => Some(p.as_path()),
+        Destination::Stdout => None,
+    };
+    let gathered = inputs::gather(&paths, &extensions, destination);
 
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let mut bag_info = Vec::new();
@@ -130,12 +161,6 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
         DigestArg::Sha256 => Algorithm::Sha256,
         DigestArg::Sha512 => Algorithm::Sha512,
     }));
-    let format = match args.format {
-        Some(FormatArg::Folder) => Format::Folder,
-        Some(FormatArg::Zip) => Format::Zip,
-        Some(FormatArg::Tar) => Format::Tar,
-        None => Format::of_path(&args.output),
-    };
     let options = PackOptions {
         load,
         renditions: if args.to.is_empty() {
@@ -151,10 +176,12 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
         group_id: args.group_id.clone(),
         jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         force: args.force,
+        guard: guard.clone(),
     };
 
+    super::interrupt::install(format!("pack into {out}"));
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(gathered.files.len()));
-    let report = pack(&gathered.files, &gathered.skipped, &args.output, &options, &|done| {
+    let mut report = pack(&gathered.files, &gathered.skipped, &out, &options, &|done| {
         if let Some(bar) = &bar {
             bar.set_position(done as u64);
             bar.set_message(format!("{:.0} articles/s", bar.per_sec()));
@@ -163,19 +190,22 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let missing: Vec<BadInput> =
+        gathered.bad.iter().map(|b| BadInput { path: b.path.clone(), error: b.reason.clone() }).collect();
+    report.bad.splice(0..0, missing);
 
-    summarize(&report, &gathered.files, args.quiet);
+    summarize(&report, gathered.files.len(), args.quiet);
     if let Some(path) = &args.report {
         let mut json = serde_json::to_vec_pretty(&report)?;
         json.push(b'\n');
         if path.as_os_str() == "-" {
             std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?;
         } else {
-            newsarc::convert::write_atomically(path, &json)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            guard.write_file(path, &json, args.force)?;
         }
     }
-    Ok(if report.bad.is_empty() { Outcome::Done } else { Outcome::SomeInputsBad })
+    let nothing = report.bag == BagOutcome::NotWritten;
+    Ok(if report.bad.is_empty() && !nothing { Outcome::Done } else { Outcome::SomeInputsBad })
 }
 
 fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
@@ -197,7 +227,14 @@ fn progress_bar(total: usize) -> indicatif::ProgressBar {
     bar
 }
 
-fn summarize(report: &newsarc::package::pack::PackReport, files: &[InputFile], quiet: bool) {
+fn summarize(report: &newsarc::package::pack::PackReport, files: usize, quiet: bool) {
+    for p in &report.partials {
+        if p.removed {
+            eprintln!("newsarc: removed {}: partial output of an interrupted run (process {} is gone)", p.path, p.pid);
+        } else {
+            eprintln!("newsarc: note: {} is being written by another newsarc (process {}); left alone", p.path, p.pid);
+        }
+    }
     for bad in &report.bad {
         eprintln!("newsarc: error: {}: {}", bad.path, bad.error);
     }
@@ -212,24 +249,37 @@ fn summarize(report: &newsarc::package::pack::PackReport, files: &[InputFile], q
             eprintln!("newsarc: {}: packed as `{}` ({})", r.path, r.id, r.reason);
         }
     }
-    let mut line = format!(
-        "newsarc: packed {} of {} articles into {}",
-        report.articles,
-        files.len() - report.other_shards,
-        report.output
-    );
+    let considered = files - report.other_shards;
+    let mut line = match report.bag {
+        BagOutcome::NotWritten => {
+            format!("newsarc: no article could be packed (of {considered}); no bag written to {}", report.output)
+        }
+        BagOutcome::Unchanged => format!(
+            "newsarc: {} is unchanged: it holds this very bag already ({} of {considered} {})",
+            report.output,
+            report.articles,
+            super::interrupt::plural(considered, "article")
+        ),
+        outcome => format!(
+            "newsarc: packed {} of {considered} {} into {}{}",
+            report.articles,
+            super::interrupt::plural(considered, "article"),
+            report.output,
+            if outcome == BagOutcome::Replaced { " (replaced)" } else { "" }
+        ),
+    };
     for (n, what) in [
         (report.bad.len(), "bad"),
         (report.duplicates.len(), "duplicate"),
         (report.skipped.len(), "skipped"),
         (report.other_shards, "in other shards"),
-        (report.warnings, "warnings"),
+        (report.warnings, if report.warnings == 1 { "warning" } else { "warnings" }),
     ] {
         if n > 0 {
             line.push_str(&format!("; {n} {what}"));
         }
     }
-    if !quiet || !report.bad.is_empty() {
+    if !quiet || !report.bad.is_empty() || report.bag == BagOutcome::NotWritten {
         eprintln!("{line}");
     }
 }

@@ -45,6 +45,20 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     for path in &args.paths {
         let shown = path.display().to_string();
         let mut findings = Vec::new();
+        if let Err(e) = std::fs::metadata(path) {
+            // A missing or unreadable input is bad input, as in every subcommand: exit 1.
+            findings.push(Finding {
+                code: "NA-IN-001",
+                severity: Severity::Error,
+                file: shown.clone(),
+                line: None,
+                column: None,
+                message: format!("cannot be read: {}", newsarc::output::io_reason(&e)),
+            });
+            report.checked.push(Checked { path: shown, valid: false });
+            report.findings.extend(findings);
+            continue;
+        }
         let is_package = path.is_dir()
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
         if is_package {

@@ -4,7 +4,8 @@
 //! nothing written is ever read back), and at the end writes `bag-info.txt` (Payload-Oxum,
 //! Bagging-Date, Bag-Software-Agent, grouping, the caller's fields), `manifest-<alg>.txt`,
 //! `bagit.txt` and `tagmanifest-<alg>.txt`. A [`Sink`] puts the files somewhere: a folder, a
-//! zip (deterministic entries, see `package::zip`) or a tar (fixed times, modes and owners).
+//! zip (deterministic entries, see `package::zip`) or a tar (fixed times, modes and owners),
+//! plain or gzip-compressed, to a file or to standard output.
 
 use super::zip::{Method, ZipBuilder};
 use sha2::{Digest, Sha256, Sha512};
@@ -242,40 +243,173 @@ impl Sink for FolderSink {
 
 /// A zip file.
 pub struct ZipSink {
-    zip: ZipBuilder<BufWriter<File>>,
+    zip: Option<ZipBuilder<Discardable>>,
+    discard: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl ZipSink {
     pub fn new(file: File) -> ZipSink {
-        ZipSink { zip: ZipBuilder::new(BufWriter::new(file)) }
+        let discard = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let out = Discardable { inner: BufWriter::new(file), discard: discard.clone(), pos: 0, end: 0 };
+        ZipSink { zip: Some(ZipBuilder::new(out)), discard }
     }
 }
 
 impl Sink for ZipSink {
     fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()> {
-        self.zip.add_reader(path, method, reader).map_err(std::io::Error::other)
+        let zip = self.zip.as_mut().expect("present until finished");
+        zip.add_reader(path, method, reader).map_err(zip_io)
     }
 
-    fn finish(self: Box<Self>) -> std::io::Result<()> {
-        let mut file = self.zip.finish_into().map_err(std::io::Error::other)?;
-        file.flush()?;
-        file.get_ref().sync_all()
+    fn finish(mut self: Box<Self>) -> std::io::Result<()> {
+        let zip = self.zip.take().expect("present until finished");
+        let mut out = zip.finish_into().map_err(zip_io)?;
+        out.inner.flush()?;
+        out.inner.get_ref().sync_all()
     }
 }
 
-/// A tar file: ustar/GNU headers with a fixed time (the epoch), mode 0644 and owner 0.
+/// A zip error as an I/O error: the underlying one itself when there is one (a full disk stays
+/// a full disk).
+fn zip_io(e: ::zip::result::ZipError) -> std::io::Error {
+    match e {
+        ::zip::result::ZipError::Io(e) => e,
+        e => std::io::Error::other(e),
+    }
+}
+
+impl Drop for ZipSink {
+    /// A zip given up (a failed or abandoned pack) is not finished: the zip writer would try to
+    /// write its central directory when dropped, and report failing to on stderr. What it
+    /// writes then goes nowhere; the partial file is removed by its owner.
+    fn drop(&mut self) {
+        self.discard.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A file that, once told to, takes writes without writing them (keeping its position
+/// consistent, which the zip writer checks).
+struct Discardable {
+    inner: BufWriter<File>,
+    discard: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    pos: u64,
+    end: u64,
+}
+
+impl Discardable {
+    fn discarding(&self) -> bool {
+        self.discard.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Write for Discardable {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = if self.discarding() { buf.len() } else { self.inner.write(buf)? };
+        self.pos += n as u64;
+        self.end = self.end.max(self.pos);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.discarding() { Ok(()) } else { self.inner.flush() }
+    }
+}
+
+impl Seek for Discardable {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.pos = if self.discarding() {
+            let from = |base: u64, delta: i64| base.saturating_add_signed(delta);
+            match to {
+                SeekFrom::Start(n) => n,
+                SeekFrom::Current(d) => from(self.pos, d),
+                SeekFrom::End(d) => from(self.end, d),
+            }
+        } else {
+            self.inner.seek(to)?
+        };
+        self.end = self.end.max(self.pos);
+        Ok(self.pos)
+    }
+}
+
+/// Where a tar goes: a file or standard output, plain or gzip-compressed (deterministic gzip: no
+/// name, no time, level 6).
+pub enum Stream {
+    File(BufWriter<File>),
+    FileGz(flate2::write::GzEncoder<BufWriter<File>>),
+    Stdout(BufWriter<std::io::Stdout>),
+    StdoutGz(flate2::write::GzEncoder<BufWriter<std::io::Stdout>>),
+}
+
+impl Stream {
+    pub fn file(file: File, gzip: bool) -> Stream {
+        let out = BufWriter::new(file);
+        if gzip { Stream::FileGz(gz(out)) } else { Stream::File(out) }
+    }
+
+    pub fn stdout(gzip: bool) -> Stream {
+        let out = BufWriter::new(std::io::stdout());
+        if gzip { Stream::StdoutGz(gz(out)) } else { Stream::Stdout(out) }
+    }
+
+    /// Ends the stream: the gzip trailer, the buffer flushed, a file synced to disk.
+    fn close(self) -> std::io::Result<()> {
+        let sync = |w: BufWriter<File>| -> std::io::Result<()> {
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()
+        };
+        match self {
+            Stream::File(w) => sync(w),
+            Stream::FileGz(w) => sync(w.finish()?),
+            Stream::Stdout(mut w) => w.flush(),
+            Stream::StdoutGz(w) => w.finish()?.flush(),
+        }
+    }
+}
+
+fn gz<W: Write>(out: W) -> flate2::write::GzEncoder<W> {
+    flate2::GzBuilder::new().mtime(0).write(out, flate2::Compression::new(6))
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::File(w) => w.write(buf),
+            Stream::FileGz(w) => w.write(buf),
+            Stream::Stdout(w) => w.write(buf),
+            Stream::StdoutGz(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Stream::File(w) => w.flush(),
+            Stream::FileGz(w) => w.flush(),
+            Stream::Stdout(w) => w.flush(),
+            Stream::StdoutGz(w) => w.flush(),
+        }
+    }
+}
+
+/// A tar: ustar/GNU headers with a fixed time (the epoch), mode 0644 and owner 0. Nothing is
+/// written to the stream before the first file, so a bag given up early writes nothing.
 pub struct TarSink {
-    tar: tar::Builder<BufWriter<File>>,
+    tar: Option<tar::Builder<Stream>>,
+    stream: Option<Stream>,
 }
 
 impl TarSink {
-    pub fn new(file: File) -> TarSink {
-        TarSink { tar: tar::Builder::new(BufWriter::new(file)) }
+    pub fn new(stream: Stream) -> TarSink {
+        TarSink { tar: None, stream: Some(stream) }
     }
 }
 
 impl Sink for TarSink {
     fn add_reader(&mut self, path: &str, len: u64, reader: &mut dyn Read, _method: Method) -> std::io::Result<()> {
+        let tar = match &mut self.tar {
+            Some(tar) => tar,
+            None => self.tar.insert(tar::Builder::new(self.stream.take().expect("a stream until the first file"))),
+        };
         let mut header = tar::Header::new_gnu();
         header.set_size(len);
         header.set_mode(0o644);
@@ -283,13 +417,15 @@ impl Sink for TarSink {
         header.set_uid(0);
         header.set_gid(0);
         header.set_entry_type(tar::EntryType::Regular);
-        self.tar.append_data(&mut header, path, reader)
+        tar.append_data(&mut header, path, reader)
     }
 
-    fn finish(self: Box<Self>) -> std::io::Result<()> {
-        let mut file = self.tar.into_inner()?;
-        file.flush()?;
-        file.get_ref().sync_all()
+    fn finish(mut self: Box<Self>) -> std::io::Result<()> {
+        let stream = match self.tar.take() {
+            Some(tar) => tar.into_inner()?,
+            None => self.stream.take().expect("a stream when no file was added"),
+        };
+        stream.close()
     }
 }
 

@@ -4,8 +4,11 @@
 //! ones (`txt` by default, case-insensitive); sidecar files (`*.meta.json`) are used by the
 //! articles they sit beside, never packed as articles; hidden files and folders (`.DS_Store`,
 //! `.git`) are skipped and reported, like files of other kinds. Files named explicitly are always
-//! articles. The result is sorted by path, bytewise, so the same tree always gives the same
-//! order (`1000_a.txt` before `999_a.txt`).
+//! articles. Folders that are BagIt bags (`bagit.txt` at their top: what newsarc writes, or
+//! another tool) and the destination itself are never walked into; they are reported as skipped.
+//! An input that is missing or cannot be read is reported as bad, and the rest is gathered. The
+//! result is sorted by path, bytewise, so the same tree always gives the same order (`1000_a.txt`
+//! before `999_a.txt`).
 
 use std::path::{Path, PathBuf};
 
@@ -29,27 +32,25 @@ pub struct InputFile {
 pub struct Inputs {
     pub files: Vec<InputFile>,
     pub skipped: Vec<Skipped>,
-}
-
-/// Why the inputs could not be gathered.
-#[derive(Debug, thiserror::Error)]
-pub enum InputError {
-    #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{0}: no such file or folder")]
-    Missing(String),
+    /// Inputs that are missing or cannot be read (a file, a folder, or a part of a folder).
+    pub bad: Vec<Skipped>,
 }
 
 /// Gathers article files from `paths` (files or folders). `extensions` are lower-case, no dot.
-pub fn gather(paths: &[PathBuf], extensions: &[String]) -> Result<Inputs, InputError> {
+/// `destination`, when it lies among the inputs, is skipped.
+pub fn gather(paths: &[PathBuf], extensions: &[String], destination: Option<&Path>) -> Inputs {
     let mut inputs = Inputs::default();
+    let destination = destination.and_then(|d| crate::output::resolve(d).ok());
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => InputError::Missing(path.display().to_string()),
-            _ => InputError::Io { path: path.display().to_string(), source: e },
-        })?;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                inputs.bad.push(Skipped { path: path.display().to_string(), reason: crate::output::io_reason(&e) });
+                continue;
+            }
+        };
         if meta.is_dir() {
-            walk(path, extensions, &mut inputs)?;
+            walk(path, extensions, destination.as_deref(), &mut inputs);
         } else {
             let name =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -59,17 +60,46 @@ pub fn gather(paths: &[PathBuf], extensions: &[String]) -> Result<Inputs, InputE
     inputs.files.sort_by(|a, b| a.path.as_os_str().as_encoded_bytes().cmp(b.path.as_os_str().as_encoded_bytes()));
     inputs.files.dedup_by(|a, b| a.path == b.path);
     inputs.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(inputs)
+    inputs
 }
 
-fn walk(root: &Path, extensions: &[String], inputs: &mut Inputs) -> Result<(), InputError> {
+fn walk(root: &Path, extensions: &[String], destination: Option<&Path>, inputs: &mut Inputs) {
+    // The destination's path as the walk would meet it, if it lies inside this folder.
+    let destination = destination.and_then(|d| Some(root.join(d.strip_prefix(root.canonicalize().ok()?).ok()?)));
     let mut walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
-        let entry = entry.map_err(|e| InputError::Io {
-            path: e.path().map_or_else(|| root.display().to_string(), |p| p.display().to_string()),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("a loop of symbolic links")),
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                let reason = match e.io_error() {
+                    Some(io) => crate::output::io_reason(io),
+                    None => "a loop of symbolic links".to_string(),
+                };
+                inputs.bad.push(Skipped { path, reason });
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() && entry.path().join("bagit.txt").is_file() {
+            let what = if entry.depth() == 0 { "a BagIt bag given as input" } else { "a BagIt bag" };
+            inputs.skipped.push(Skipped {
+                path: entry.path().display().to_string(),
+                reason: format!("{what}: packages are not packed as articles"),
+            });
+            walker.skip_current_dir();
+            continue;
+        }
         if entry.depth() == 0 {
+            continue;
+        }
+        if destination.as_deref() == Some(entry.path()) {
+            inputs.skipped.push(Skipped {
+                path: entry.path().display().to_string(),
+                reason: "the destination of this run".to_string(),
+            });
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
             continue;
         }
         let name = entry.file_name().to_string_lossy();
@@ -106,7 +136,6 @@ fn walk(root: &Path, extensions: &[String], inputs: &mut Inputs) -> Result<(), I
             inputs.skipped.push(Skipped { path: shown, reason: format!("not an article file (.{extension})") });
         }
     }
-    Ok(())
 }
 
 /// Paths from a list: one per line, or separated by NUL bytes (`-0`, for names with newlines).

@@ -9,19 +9,24 @@
 //! Ids are the articles' ids, made unique: a second article wanting a taken id gets the first
 //! eight hex digits of its SHA-256 appended, so nothing is overwritten. The same bytes under two
 //! names are packed once; the other name is recorded as a duplicate. A bad article is left out and
-//! reported; the bag is written beside the output and moved into place only when complete.
+//! reported. The bag is written beside the output under a partial name and moved into place only
+//! when complete, under the output policy of [`crate::output`]: inputs are never replaced, an
+//! existing output only with `force` and only if it is a bag or a file, an identical one is left
+//! as it is. No bag is written when no article was packed (but for a shard: its group needs it).
+//! A tar (plain or gzip) can also go to standard output, as it is written.
 //!
 //! Sharding: with `K/N`, only files whose name-derived id hashes to shard K are packed; every
 //! shard's bag carries the same `Bag-Group-Identifier` (derived from the whole input list) and
 //! `Bag-Count: K of N`, so N independent jobs (a Slurm array, Kubernetes indexed jobs) pack a
 //! corpus between them.
 
-use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, Sink, TarSink, ZipSink};
+use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, Sink, Stream, TarSink, ZipSink};
 use super::inputs::{InputFile, Skipped};
 use super::zip::Method;
 use crate::convert::{Naming, Rendition, render};
 use crate::load::{Input, LoadOptions, load_with_bytes};
 use crate::model::{Article, PartialDate, safe_id_from_name};
+use crate::output::{Existing, Guard, Kind, OutputError, partial};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -39,15 +44,101 @@ pub enum Format {
     Folder,
     Zip,
     Tar,
+    #[serde(rename = "tar.gz")]
+    TarGz,
 }
 
 impl Format {
-    /// By the output's extension: `.zip`, `.tar`, otherwise a folder.
-    pub fn of_path(path: &Path) -> Format {
-        match path.extension().map(|e| e.to_ascii_lowercase()) {
-            Some(e) if e == "zip" => Format::Zip,
-            Some(e) if e == "tar" => Format::Tar,
-            _ => Format::Folder,
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Folder => "folder",
+            Format::Zip => "zip",
+            Format::Tar => "tar",
+            Format::TarGz => "tar.gz",
+        }
+    }
+
+    /// The container a name's extension asks for: `Ok(None)` when it has no extension (a folder),
+    /// `Err(ext)` for an extension newsarc does not write.
+    pub fn of_name(path: &Path) -> Result<Option<Format>, String> {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
+            return Ok(Some(Format::TarGz));
+        }
+        match name.rsplit_once('.') {
+            Some(("", _)) => Ok(None),
+            Some((_, "zip")) => Ok(Some(Format::Zip)),
+            Some((_, "tar")) => Ok(Some(Format::Tar)),
+            Some((_, ext)) => Err(ext.to_string()),
+            None => Ok(None),
+        }
+    }
+
+    /// The container for a destination: the one chosen, which must agree with the name's
+    /// extension, else the one the extension names. Standard output takes a tar.
+    pub fn for_destination(out: &Destination, chosen: Option<Format>) -> Result<Format, PackError> {
+        let path = match out {
+            Destination::Stdout => {
+                return match chosen.unwrap_or(Format::Tar) {
+                    f @ (Format::Tar | Format::TarGz) => Ok(f),
+                    Format::Zip => Err(PackError::Invalid(
+                        "a zip cannot be written to standard output (it needs a file it can seek in); use `--format tar` or `--format tar.gz` with `-o -`, or name a FILE.zip"
+                            .to_string(),
+                    )),
+                    Format::Folder => Err(PackError::Invalid(
+                        "a folder cannot be written to standard output; use `--format tar` with `-o -`".to_string(),
+                    )),
+                };
+            }
+            Destination::Path(path) => path,
+        };
+        let named = Format::of_name(path);
+        let hint = "name the bag DIR, FILE.zip, FILE.tar or FILE.tar.gz";
+        match (chosen, named) {
+            (Some(Format::Folder), Ok(None) | Err(_)) => Ok(Format::Folder),
+            (Some(chosen), Ok(Some(named))) if chosen == named => Ok(chosen),
+            (None, Ok(named)) => Ok(named.unwrap_or(Format::Folder)),
+            (None, Err(ext)) => Err(PackError::Invalid(format!(
+                "{}: newsarc does not write `.{ext}` files; {hint} (or give --format folder for a folder with a dot in its name)",
+                path.display()
+            ))),
+            (Some(chosen), Ok(Some(named))) => Err(PackError::Invalid(format!(
+                "{}: --format {} does not agree with the name, which asks for {}; {hint}",
+                path.display(),
+                chosen.name(),
+                named.name()
+            ))),
+            (Some(chosen), _) => Err(PackError::Invalid(format!(
+                "{}: --format {} writes a file; name it with its extension (.{})",
+                path.display(),
+                chosen.name(),
+                chosen.name()
+            ))),
+        }
+    }
+}
+
+/// Where a bag goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Path(PathBuf),
+    /// A tar written to standard output as it is made (`-o -`).
+    Stdout,
+}
+
+impl Destination {
+    /// `-` is standard output.
+    pub fn from_arg(arg: &Path) -> Destination {
+        if arg.as_os_str() == "-" { Destination::Stdout } else { Destination::Path(arg.to_path_buf()) }
+    }
+}
+
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Path(p) => write!(f, "{}", p.display()),
+            Destination::Stdout => f.write_str("standard output"),
         }
     }
 }
@@ -58,7 +149,8 @@ pub struct PackOptions {
     pub load: LoadOptions,
     /// Writer names, in table order.
     pub renditions: Vec<&'static str>,
-    pub format: Format,
+    /// The container asked for; by default from the destination's name.
+    pub format: Option<Format>,
     pub algorithms: Vec<Algorithm>,
     pub bagging_date: String,
     pub bag_info: Vec<(String, String)>,
@@ -67,14 +159,21 @@ pub struct PackOptions {
     /// The group identifier for sharded bags; derived from the input list when absent.
     pub group_id: Option<String>,
     pub jobs: usize,
-    /// Replace an existing output.
+    /// Replace an existing output (a bag or a file; never an input, see [`crate::output`]).
     pub force: bool,
+    /// The run's inputs as given (files and folders); every file packed and its sidecar are
+    /// added to it, and no output may replace any of them.
+    pub guard: Guard,
 }
 
 /// What a pack did: written to stderr as a summary and, on request, to a JSON report.
 #[derive(Debug, Default, Serialize)]
 pub struct PackReport {
     pub output: String,
+    /// The container written.
+    pub format: Option<Format>,
+    /// What happened to the destination.
+    pub bag: BagOutcome,
     pub articles: usize,
     pub bad: Vec<BadInput>,
     pub skipped: Vec<Skipped>,
@@ -84,6 +183,33 @@ pub struct PackReport {
     pub other_shards: usize,
     /// Reader warnings over all packed articles.
     pub warnings: usize,
+    /// Partial outputs of earlier runs found beside the destination.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partials: Vec<PartialFound>,
+}
+
+/// What became of the destination.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BagOutcome {
+    /// No bag: no article was packed.
+    #[default]
+    NotWritten,
+    Created,
+    Replaced,
+    /// The destination held this very bag already; it was left as it was.
+    Unchanged,
+    /// Written to standard output.
+    Streamed,
+}
+
+/// A partial output of another run found beside the destination.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartialFound {
+    pub path: String,
+    pub pid: u32,
+    /// Removed (its process is gone); otherwise a running newsarc is writing it.
+    pub removed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,10 +235,10 @@ pub struct Renamed {
 /// Why a pack could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
-    #[error("{0} exists; pass --force to replace it")]
-    Exists(String),
-    #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot write {path}: {}", crate::output::io_reason(.cause))]
+    Io { path: String, cause: std::io::Error },
     #[error("{0}")]
     Invalid(String),
 }
@@ -217,18 +343,38 @@ pub fn shard_of(file: &InputFile, shards: usize) -> usize {
 pub fn pack(
     files: &[InputFile],
     skipped: &[Skipped],
-    out: &Path,
+    out: &Destination,
     options: &PackOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<PackReport, PackError> {
     let io = |path: &Path| {
         let path = path.display().to_string();
-        move |source| PackError::Io { path, source }
+        move |cause| PackError::Io { path, cause }
     };
-    if out.exists() && !options.force {
-        return Err(PackError::Exists(out.display().to_string()));
+    let format = Format::for_destination(out, options.format)?;
+    let kind = if format == Format::Folder { Kind::Bag } else { Kind::File };
+    let mut guard = options.guard.clone();
+    for file in files {
+        guard.add(&file.path);
+        if let Some(sidecar) = crate::load::sidecar_path(&file.path) {
+            guard.add(&sidecar);
+        }
     }
-    let name = bag_name(out, options.format);
+    let mut report = PackReport {
+        output: out.to_string(),
+        format: Some(format),
+        skipped: skipped.to_vec(),
+        ..PackReport::default()
+    };
+    let existing = match out {
+        Destination::Path(path) => guard.check(path, kind, options.force)?,
+        Destination::Stdout => Existing::Nothing,
+    };
+
+    let name = match out {
+        Destination::Path(path) => bag_name(path, format),
+        Destination::Stdout => "bag".to_string(),
+    };
     let group = match options.shard {
         Some((k, n)) => {
             let identifier = options.group_id.clone().unwrap_or_else(|| {
@@ -247,35 +393,46 @@ pub fn pack(
         group: group.clone(),
     };
 
-    // Written beside the output, moved into place at the end.
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let (sink, staging): (Box<dyn Sink>, Staging) = match options.format {
-        Format::Folder => {
-            let dir = tempfile::Builder::new().prefix(".newsarc-partial-").tempdir_in(parent).map_err(io(parent))?;
-            (Box::new(FolderSink::new(dir.path())), Staging::Folder(dir))
+    // Written beside the output under a partial name, moved into place at the end.
+    let (sink, staging): (Box<dyn Sink>, Staging) = match out {
+        Destination::Stdout => {
+            let stream = Stream::stdout(format == Format::TarGz);
+            (Box::new(TarSink::new(stream)), Staging::Stdout)
         }
-        Format::Zip | Format::Tar => {
-            let file = tempfile::Builder::new().prefix(".newsarc-partial-").tempfile_in(parent).map_err(io(parent))?;
-            let handle = file.reopen().map_err(io(file.path()))?;
-            let sink: Box<dyn Sink> = if options.format == Format::Zip {
-                Box::new(ZipSink::new(handle))
-            } else {
-                Box::new(TarSink::new(handle))
-            };
-            (sink, Staging::File(file))
+        Destination::Path(path) => {
+            let parent = crate::output::parent_of(path);
+            std::fs::create_dir_all(parent).map_err(io(path))?;
+            report.partials = partial::sweep(parent)
+                .into_iter()
+                .map(|f| PartialFound { path: f.path.display().to_string(), pid: f.pid, removed: f.removed })
+                .collect();
+            match format {
+                Format::Folder => {
+                    let dir = partial::dir_in(parent).map_err(io(path))?;
+                    (Box::new(FolderSink::new(dir.path())), Staging::Folder(dir))
+                }
+                Format::Zip | Format::Tar | Format::TarGz => {
+                    let file = partial::file_in(parent).map_err(io(path))?;
+                    let handle = file.as_file().try_clone().map_err(io(path))?;
+                    let sink: Box<dyn Sink> = match format {
+                        Format::Zip => Box::new(ZipSink::new(handle)),
+                        _ => Box::new(TarSink::new(Stream::file(handle, format == Format::TarGz))),
+                    };
+                    (sink, Staging::File(file))
+                }
+            }
         }
     };
-    let mut bag = BagWriter::new(sink, info).map_err(io(parent))?;
+    let mut bag = BagWriter::new(sink, info).map_err(io(Path::new(&report.output)))?;
     let index_group = group.as_ref().map(|(identifier, k, n)| IndexGroup { identifier, shard: *k, shards: *n });
-    let mut index = IndexFile::new(&name, index_group.as_ref()).map_err(io(parent))?;
+    let mut index = IndexFile::new(&name, index_group.as_ref()).map_err(io(Path::new(&report.output)))?;
+    let out_path = PathBuf::from(&report.output);
+    let io_out = || io(&out_path);
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
         .map_err(|e| PackError::Invalid(format!("cannot start worker threads: {e}")))?;
-    let mut report =
-        PackReport { output: out.display().to_string(), skipped: skipped.to_vec(), ..PackReport::default() };
     // What must be remembered per article to keep ids unique and pack same bytes once; the
     // only state that grows with the corpus (about 150 bytes an article).
     let mut ids: HashMap<Box<str>, Box<str>> = HashMap::new();
@@ -338,17 +495,29 @@ pub fn pack(
             }
             ids.insert(item.article.id.as_str().into(), item.file.name.as_str().into());
             by_digest.insert(digest, item.article.id.as_str().into());
-            index.add(&write_article(&mut bag, &item).map_err(io(out))?).map_err(io(out))?;
+            index.add(&write_article(&mut bag, &item).map_err(io_out())?).map_err(io_out())?;
             report.articles += 1;
             report.warnings += item.article.warnings.len();
             progress(done);
         }
     }
 
-    let (mut index_file, len) = index.finish(&report.duplicates).map_err(io(out))?;
-    bag.add_payload_reader("index.json", len, &mut index_file, Method::Deflated).map_err(io(out))?;
-    bag.finish().map_err(io(out))?;
-    staging.commit(&name, out, options.force).map_err(io(out))?;
+    if report.articles == 0 && options.shard.is_none() {
+        // Nothing to keep: the partial output is removed as `staging` is dropped.
+        return Ok(report);
+    }
+    let (mut index_file, len) = index.finish(&report.duplicates).map_err(io_out())?;
+    bag.add_payload_reader("index.json", len, &mut index_file, Method::Deflated).map_err(io_out())?;
+    bag.finish().map_err(io_out())?;
+    report.bag = match (staging, out) {
+        (Staging::Stdout, _) => BagOutcome::Streamed,
+        (staging, Destination::Path(path)) => {
+            // Checked again: the destination may have changed while packing.
+            let existing_now = guard.check(path, kind, options.force)?;
+            staging.commit(&name, path, existing_now, options.force, existing)?
+        }
+        (_, Destination::Stdout) => unreachable!("standard output is staged as such"),
+    };
     Ok(report)
 }
 
@@ -394,40 +563,82 @@ fn write_article(bag: &mut BagWriter, item: &Prepared) -> std::io::Result<IndexR
 
 /// The bag's top-level folder: the output's name without extension, made safe.
 fn bag_name(out: &Path, format: Format) -> String {
-    let name = match format {
-        Format::Folder => out.file_name(),
-        Format::Zip | Format::Tar => out.file_stem(),
-    };
-    name.map(|n| n.to_string_lossy().into_owned())
-        .and_then(|n| safe_id_from_name(&n))
-        .unwrap_or_else(|| "bag".to_string())
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).map(|n| {
+        let lower = n.to_ascii_lowercase();
+        let ext = match format {
+            Format::Folder => "",
+            Format::Zip => ".zip",
+            Format::Tar => ".tar",
+            Format::TarGz if lower.ends_with(".tgz") => ".tgz",
+            Format::TarGz => ".tar.gz",
+        };
+        n[..n.len() - if lower.ends_with(ext) { ext.len() } else { 0 }].to_string()
+    });
+    name.and_then(|n| safe_id_from_name(&n)).unwrap_or_else(|| "bag".to_string())
 }
 
 /// Where the bag is written until it is complete.
 enum Staging {
-    Folder(tempfile::TempDir),
-    File(tempfile::NamedTempFile),
+    Folder(partial::PartialDir),
+    File(partial::PartialFile),
+    Stdout,
 }
 
 impl Staging {
-    fn commit(self, name: &str, out: &Path, force: bool) -> std::io::Result<()> {
+    /// Puts the complete bag in place: left out when the destination holds the same bag, refused
+    /// when it holds another one and `force` was not given.
+    fn commit(
+        self,
+        name: &str,
+        out: &Path,
+        existing: Existing,
+        force: bool,
+        at_start: Existing,
+    ) -> Result<BagOutcome, PackError> {
+        let shown = out.display().to_string();
+        let io = |cause| PackError::Io { path: shown.clone(), cause };
+        let replacing = existing == Existing::Replaceable;
         match self {
             Staging::File(file) => {
-                if !force && out.exists() {
-                    return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "appeared while packing"));
+                if replacing {
+                    if crate::output::same_file_bytes(file.path(), out).map_err(io)? {
+                        return Ok(BagOutcome::Unchanged);
+                    }
+                    if !force {
+                        return Err(OutputError::Exists { output: shown }.into());
+                    }
                 }
-                crate::convert::make_readable(file.as_file())?;
-                file.persist(out).map(|_| ()).map_err(|e| e.error)
+                crate::output::make_readable(file.as_file()).map_err(io)?;
+                file.persist(out).map_err(io)?;
             }
             Staging::Folder(dir) => {
-                let built: PathBuf = dir.path().join(name);
-                if out.exists() {
-                    // Replaced only now that the new bag is complete.
-                    let old = tempfile::Builder::new().prefix(".newsarc-old-").tempdir_in(dir.path())?;
-                    std::fs::rename(out, old.path().join("bag"))?;
+                let built = dir.path().join(name);
+                if replacing {
+                    if crate::output::same_tree(&built, out).map_err(io)? {
+                        return Ok(BagOutcome::Unchanged);
+                    }
+                    if !force {
+                        return Err(OutputError::Exists { output: shown }.into());
+                    }
                 }
-                std::fs::rename(&built, out)
+                // The old bag goes into the partial folder, removed with it once the new one is
+                // in place (the output policy checked that it is a bag holding no input); put
+                // back if the new one cannot take its place. Both renames happen as one step for
+                // an interrupt.
+                dir.finish(|dir| {
+                    let old = dir.join(".replaced");
+                    if replacing {
+                        std::fs::rename(out, &old).map_err(|e| (e, false))?;
+                    }
+                    std::fs::rename(&built, out).map_err(|e| {
+                        let restored = !replacing || std::fs::rename(&old, out).is_ok();
+                        (e, !restored)
+                    })
+                })
+                .map_err(io)?;
             }
+            Staging::Stdout => return Ok(BagOutcome::Streamed),
         }
+        Ok(if replacing || at_start == Existing::Replaceable { BagOutcome::Replaced } else { BagOutcome::Created })
     }
 }

@@ -1,0 +1,564 @@
+//! The output policy: where newsarc may write, so that no user's file is ever lost.
+//!
+//! One set of rules, used by `convert`, `convert --book` and `pack`:
+//!
+//! - An output that is an input, or resolves to one (through symbolic links, `..` or a hard link),
+//!   is refused, even with `force`.
+//! - An existing output is replaced only with `force`, and only if it is what newsarc writes
+//!   there: a file, or a folder that is a BagIt bag (`bagit.txt` at its top). Never a folder
+//!   holding anything else, never a folder that contains an input or lies inside an input folder.
+//! - An output whose bytes would be identical is no replacement: it is left as it is and the run
+//!   succeeds, so running the same command twice changes nothing.
+//! - Everything is written beside its destination under a temporary name and renamed into place
+//!   when complete. Temporary names carry the process id (`.newsarc-partial-<pid>-...`), and
+//!   [`partial`] keeps a list of them so that an interrupted run removes them (see
+//!   [`partial::remove_all`]) and a later run writing to the same folder removes those of a
+//!   process that died ([`partial::sweep`]).
+//!
+//! [`Guard`] holds the inputs of a run; [`Guard::check`] applies the rules to one output path.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Why an output was refused: one line naming the output and, where there is one, the input.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "refusing to write {output}: it is the input {input} (an output never replaces an input, even with --force)"
+    )]
+    IsInput { output: String, input: String },
+    #[error("refusing to replace {output}: the folder holds the input {input}")]
+    ContainsInput { output: String, input: String },
+    #[error("refusing to replace {output}: it lies inside the input folder {input}")]
+    InsideInput { output: String, input: String },
+    #[error(
+        "refusing to replace {output}: it is a folder that is not a BagIt bag (no bagit.txt at its top); newsarc replaces only what it writes"
+    )]
+    NotOurs { output: String },
+    #[error("refusing to replace {output}: it is a folder, and a file would be written there")]
+    FolderForFile { output: String },
+    #[error("{output} exists and differs from what would be written; pass --force to replace it")]
+    Exists { output: String },
+    #[error("cannot write {path}: {}", io_reason(.cause))]
+    Io { path: String, cause: std::io::Error },
+}
+
+/// What is at an output path before writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Nothing: the output is new.
+    Nothing,
+    /// Something newsarc may replace (with force) or find identical.
+    Replaceable,
+}
+
+/// What kind of output is about to be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    /// A folder bag.
+    Bag,
+}
+
+/// How a write ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The file was new.
+    Created,
+    /// An existing file was replaced (with force).
+    Replaced,
+    /// The file held these bytes already; nothing was written.
+    Unchanged,
+}
+
+/// The inputs of one run, resolved, so outputs can be checked against them.
+#[derive(Debug, Default, Clone)]
+pub struct Guard {
+    /// Input files and folders as given (for messages) and resolved.
+    inputs: Vec<(String, PathBuf)>,
+    /// Input files' identities (device, inode): catches hard links.
+    #[cfg(unix)]
+    ids: Vec<(u64, u64, String)>,
+}
+
+impl Guard {
+    pub fn new() -> Guard {
+        Guard::default()
+    }
+
+    /// Adds an input file or folder (one that does not exist is ignored: it cannot be lost).
+    pub fn add(&mut self, path: &Path) {
+        let Ok(resolved) = path.canonicalize() else { return };
+        let shown = path.display().to_string();
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(&resolved) {
+            use std::os::unix::fs::MetadataExt;
+            if meta.is_file() {
+                self.ids.push((meta.dev(), meta.ino(), shown.clone()));
+            }
+        }
+        self.inputs.push((shown, resolved));
+    }
+
+    /// Applies the policy to `out` before anything is written: refuses what may never be
+    /// written, and what exists but is not newsarc's to replace. An existing output without
+    /// `force` is not refused here: it may turn out identical (see [`Existing`]).
+    pub fn check(&self, out: &Path, kind: Kind, force: bool) -> Result<Existing, OutputError> {
+        let shown = out.display().to_string();
+        let resolved = resolve(out).map_err(|cause| OutputError::Io { path: shown.clone(), cause })?;
+        for (input, path) in &self.inputs {
+            if *path == resolved {
+                return Err(OutputError::IsInput { output: shown, input: input.clone() });
+            }
+        }
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(&resolved) {
+            use std::os::unix::fs::MetadataExt;
+            if let Some((_, _, input)) = self.ids.iter().find(|(dev, ino, _)| *dev == meta.dev() && *ino == meta.ino())
+            {
+                return Err(OutputError::IsInput { output: shown, input: input.clone() });
+            }
+        }
+        let meta = match std::fs::symlink_metadata(&resolved) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+            Err(cause) => return Err(OutputError::Io { path: shown, cause }),
+        };
+        if meta.is_dir() {
+            if kind == Kind::File {
+                return Err(OutputError::FolderForFile { output: shown });
+            }
+            if let Some((input, _)) = self.inputs.iter().find(|(_, p)| p.starts_with(&resolved)) {
+                return Err(OutputError::ContainsInput { output: shown, input: input.clone() });
+            }
+            if force && let Some((input, _)) = self.inputs.iter().find(|(_, p)| resolved.starts_with(p)) {
+                return Err(OutputError::InsideInput { output: shown, input: input.clone() });
+            }
+            if !resolved.join("bagit.txt").is_file() {
+                return Err(OutputError::NotOurs { output: shown });
+            }
+        }
+        Ok(Existing::Replaceable)
+    }
+
+    /// Writes `bytes` to `path` under the policy: refused if [`check`](Guard::check) refuses,
+    /// left alone if it holds these bytes already, replaced only with `force`; written through a
+    /// temporary file and a rename, never half.
+    pub fn write_file(&self, path: &Path, bytes: &[u8], force: bool) -> Result<Written, OutputError> {
+        let existing = self.check(path, Kind::File, force)?;
+        let shown = path.display().to_string();
+        if existing == Existing::Replaceable {
+            if same_bytes(path, bytes).unwrap_or(false) {
+                return Ok(Written::Unchanged);
+            }
+            if !force {
+                return Err(OutputError::Exists { output: shown });
+            }
+        }
+        write_atomically(path, bytes).map_err(|cause| OutputError::Io { path: shown, cause })?;
+        Ok(if existing == Existing::Replaceable { Written::Replaced } else { Written::Created })
+    }
+}
+
+/// An I/O error as a user reads it: "no such file or folder", not "No such file or directory
+/// (os error 2)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::StorageFull => "no space left on the device".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// `path` with links and `..` resolved; for a path that does not exist yet, its deepest existing
+/// folder resolved and the rest appended.
+pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    if let Ok(resolved) = path.canonicalize() {
+        return Ok(resolved);
+    }
+    let absolute = std::path::absolute(path)?;
+    let mut rest = Vec::new();
+    let mut base = absolute.as_path();
+    loop {
+        match base.canonicalize() {
+            Ok(resolved) => {
+                let mut out = resolved;
+                for part in rest.iter().rev() {
+                    out.push(part);
+                }
+                return Ok(out);
+            }
+            Err(_) => match (base.parent(), base.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    base = parent;
+                }
+                _ => return Ok(absolute),
+            },
+        }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return Ok(false);
+    }
+    let mut existing = Vec::with_capacity(bytes.len());
+    std::fs::File::open(path)?.read_to_end(&mut existing)?;
+    Ok(existing == bytes)
+}
+
+/// Whether two files hold the same bytes (compared in blocks, never held whole).
+pub fn same_file_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+    let (ma, mb) = (std::fs::metadata(a)?, std::fs::metadata(b)?);
+    if !ma.is_file() || !mb.is_file() || ma.len() != mb.len() {
+        return Ok(false);
+    }
+    let (mut fa, mut fb) = (std::io::BufReader::new(std::fs::File::open(a)?), std::fs::File::open(b)?);
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = fa.read(&mut ba)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        fb.read_exact(&mut bb[..n])?;
+        if ba[..n] != bb[..n] {
+            return Ok(false);
+        }
+    }
+}
+
+/// Whether two folders hold the same files with the same bytes (and nothing else).
+pub fn same_tree(a: &Path, b: &Path) -> std::io::Result<bool> {
+    let list = |root: &Path| -> std::io::Result<Vec<(PathBuf, bool)>> {
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+            let entry = entry.map_err(std::io::Error::other)?;
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            out.push((relative, entry.file_type().is_dir()));
+        }
+        Ok(out)
+    };
+    let (la, lb) = (list(a)?, list(b)?);
+    if la != lb {
+        return Ok(false);
+    }
+    for (relative, is_dir) in la {
+        if !is_dir && !same_file_bytes(&a.join(&relative), &b.join(&relative))? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Gives a file the mode of an ordinary new file (0644): temporary files are made private (0600).
+pub fn make_readable(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename. It does not
+/// apply the policy: callers go through [`Guard::write_file`].
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = parent_of(path);
+    let tmp = partial::file_in(dir)?;
+    let result = (|| {
+        let mut file = tmp.as_file();
+        file.write_all(bytes)?;
+        make_readable(file)?;
+        file.sync_all()
+    })();
+    match result {
+        Ok(()) => tmp.persist(path),
+        Err(e) => Err(e),
+    }
+}
+
+/// The folder a path is in (`.` for a bare name).
+pub fn parent_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+pub mod partial {
+    //! Partial outputs: temporary files and folders beside a destination, named
+    //! `.newsarc-partial-<pid>-<random>`, listed here while they exist so that an interrupt can
+    //! remove them ([`remove_all`]), and recognised by a later run ([`sweep`]) when the process
+    //! that wrote them is gone.
+
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    /// Partial outputs of this process that exist now.
+    static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    /// The name prefix of this process's partial outputs.
+    pub fn prefix() -> String {
+        format!(".newsarc-partial-{}-", std::process::id())
+    }
+
+    fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+        LIVE.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A temporary file beside a destination; removed when dropped unless persisted.
+    pub struct PartialFile {
+        file: Option<tempfile::NamedTempFile>,
+    }
+
+    /// A new partial file in `dir`, listed before anything can interrupt its creation.
+    pub fn file_in(dir: &Path) -> std::io::Result<PartialFile> {
+        let mut live = lock();
+        let file = tempfile::Builder::new().prefix(&prefix()).tempfile_in(dir)?;
+        live.push(file.path().to_path_buf());
+        Ok(PartialFile { file: Some(file) })
+    }
+
+    impl PartialFile {
+        pub fn path(&self) -> &Path {
+            self.as_named().path()
+        }
+
+        pub fn as_file(&self) -> &std::fs::File {
+            self.as_named().as_file()
+        }
+
+        fn as_named(&self) -> &tempfile::NamedTempFile {
+            self.file.as_ref().expect("present until persisted or dropped")
+        }
+
+        /// Renames the file to `path` (replacing what is there). Atomic with respect to
+        /// [`remove_all`]: after an interrupt no partial file is renamed into place.
+        pub fn persist(mut self, path: &Path) -> std::io::Result<()> {
+            let file = self.file.take().expect("present until persisted or dropped");
+            let mut live = lock();
+            let temp = file.path().to_path_buf();
+            let result = file.persist(path).map(|_| ()).map_err(|e| e.error);
+            live.retain(|p| *p != temp);
+            result
+        }
+    }
+
+    impl Drop for PartialFile {
+        fn drop(&mut self) {
+            if let Some(file) = self.file.take() {
+                let mut live = lock();
+                let temp = file.path().to_path_buf();
+                drop(file);
+                live.retain(|p| *p != temp);
+            }
+        }
+    }
+
+    /// A temporary folder beside a destination; removed when dropped unless renamed.
+    pub struct PartialDir {
+        dir: Option<tempfile::TempDir>,
+    }
+
+    /// A new partial folder in `parent`, listed before anything can interrupt its creation.
+    pub fn dir_in(parent: &Path) -> std::io::Result<PartialDir> {
+        let mut live = lock();
+        let dir = tempfile::Builder::new().prefix(&prefix()).tempdir_in(parent)?;
+        live.push(dir.path().to_path_buf());
+        Ok(PartialDir { dir: Some(dir) })
+    }
+
+    impl PartialDir {
+        pub fn path(&self) -> &Path {
+            self.dir.as_ref().expect("present until dropped").path()
+        }
+
+        /// Runs `step` (the renames that put what was built here into place), then removes what
+        /// is left of this folder. Atomic with respect to [`remove_all`]: an interrupt comes
+        /// before the step or after it, never in its middle. A step that fails and says the
+        /// folder now holds something that must not be lost (`keep`) leaves it in place, named in
+        /// the error.
+        pub fn finish(mut self, step: impl FnOnce(&Path) -> Result<(), (std::io::Error, bool)>) -> std::io::Result<()> {
+            let dir = self.dir.take().expect("present until dropped");
+            let path = dir.path().to_path_buf();
+            let mut live = lock();
+            let result = match step(&path) {
+                Ok(()) => dir.close(),
+                Err((e, false)) => {
+                    let _ = dir.close();
+                    Err(e)
+                }
+                Err((e, true)) => {
+                    let kept = dir.keep();
+                    Err(std::io::Error::new(e.kind(), format!("{e}; what was there is kept in {}", kept.display())))
+                }
+            };
+            live.retain(|p| *p != path);
+            result
+        }
+    }
+
+    impl Drop for PartialDir {
+        fn drop(&mut self) {
+            if let Some(dir) = self.dir.take() {
+                let mut live = lock();
+                let path = dir.path().to_path_buf();
+                drop(dir);
+                live.retain(|p| *p != path);
+            }
+        }
+    }
+
+    /// Removes every partial output of this process and keeps any from being renamed into
+    /// place afterwards (the list stays locked): for a signal handler, just before the process
+    /// exits. Gives the paths removed.
+    pub fn remove_all() -> Vec<PathBuf> {
+        let live = lock();
+        let paths: Vec<PathBuf> = live.clone();
+        for path in &paths {
+            let _ = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+        }
+        std::mem::forget(live);
+        paths
+    }
+
+    /// A partial output found in a folder.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Found {
+        pub path: PathBuf,
+        pub pid: u32,
+        /// Removed: its process is gone. Otherwise another newsarc is writing it now.
+        pub removed: bool,
+    }
+
+    /// Looks in `dir` for partial outputs of other newsarc processes: those whose process is gone
+    /// are removed, the others are left to their writer. Gives what it found.
+    pub fn sweep(dir: &Path) -> Vec<Found> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let own = std::process::id();
+        let mut found = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(".newsarc-partial-"))
+                .and_then(|rest| rest.split_once('-'))
+                .and_then(|(pid, _)| pid.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if pid == own {
+                continue;
+            }
+            let path = entry.path();
+            let removed = !alive(pid)
+                && match entry.file_type() {
+                    Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path).is_ok(),
+                    Ok(_) => std::fs::remove_file(&path).is_ok(),
+                    Err(_) => false,
+                };
+            found.push(Found { path, pid, removed });
+        }
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        found
+    }
+
+    /// Whether a process with this id exists.
+    fn alive(pid: u32) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            Path::new("/proc").join(pid.to_string()).exists()
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            // Without a cheap, dependency-free check, assume it is alive: never remove another
+            // process's work.
+            let _ = pid;
+            true
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_that_resolves_to_an_input_is_refused_even_with_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("story.txt");
+        std::fs::write(&input, "x").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let mut guard = Guard::new();
+        guard.add(&input);
+        let dotted = dir.path().join("sub/../story.txt");
+        assert!(matches!(guard.check(&dotted, Kind::File, true), Err(OutputError::IsInput { .. })));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.txt");
+            std::os::unix::fs::symlink(&input, &link).unwrap();
+            assert!(matches!(guard.check(&link, Kind::File, true), Err(OutputError::IsInput { .. })));
+            let hard = dir.path().join("hard.txt");
+            std::fs::hard_link(&input, &hard).unwrap();
+            assert!(matches!(guard.check(&hard, Kind::File, true), Err(OutputError::IsInput { .. })));
+        }
+        assert_eq!(std::fs::read(&input).unwrap(), b"x");
+    }
+
+    #[test]
+    fn only_bags_are_replaced_and_never_one_holding_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes");
+        std::fs::create_dir(&notes).unwrap();
+        let guard = Guard::new();
+        assert!(matches!(guard.check(&notes, Kind::Bag, true), Err(OutputError::NotOurs { .. })));
+        std::fs::write(notes.join("bagit.txt"), "BagIt-Version: 1.0\n").unwrap();
+        assert_eq!(guard.check(&notes, Kind::Bag, true).unwrap(), Existing::Replaceable);
+        std::fs::write(notes.join("a.txt"), "x").unwrap();
+        let mut guard = Guard::new();
+        guard.add(&notes.join("a.txt"));
+        assert!(matches!(guard.check(&notes, Kind::Bag, true), Err(OutputError::ContainsInput { .. })));
+        assert!(matches!(guard.check(&notes, Kind::File, true), Err(OutputError::FolderForFile { .. })));
+    }
+
+    #[test]
+    fn identical_bytes_are_no_replacement_and_different_ones_need_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("a.json");
+        let guard = Guard::new();
+        assert_eq!(guard.write_file(&out, b"one", false).unwrap(), Written::Created);
+        assert_eq!(guard.write_file(&out, b"one", false).unwrap(), Written::Unchanged);
+        assert!(matches!(guard.write_file(&out, b"two", false), Err(OutputError::Exists { .. })));
+        assert_eq!(std::fs::read(&out).unwrap(), b"one");
+        assert_eq!(guard.write_file(&out, b"two", true).unwrap(), Written::Replaced);
+        assert_eq!(std::fs::read(&out).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["a.json"], "no temporary file is left");
+    }
+
+    #[test]
+    fn partials_of_a_dead_process_are_swept_and_a_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // Process ids above the kernel's maximum (4194304) never exist.
+        let dead = dir.path().join(".newsarc-partial-4999999-abc");
+        std::fs::create_dir_all(dead.join("bag/data")).unwrap();
+        let parent = std::os::unix::process::parent_id();
+        let live = dir.path().join(format!(".newsarc-partial-{parent}-def"));
+        std::fs::write(&live, "x").unwrap();
+        let found = partial::sweep(dir.path());
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().any(|f| f.pid == 4999999 && f.removed));
+        assert!(found.iter().any(|f| f.pid == parent && !f.removed));
+        assert!(!dead.exists() && live.exists());
+    }
+}
