@@ -26,8 +26,8 @@ pub enum Outcome {
 #[command(
     name = "newsarc",
     version,
-    about = "Convert news article text files into standard renditions (IPTC NewsML-G2, IPTC ninjs, a metadata record) with SHA-256 checksums",
-    after_help = "Examples:\n  newsarc convert story.txt -o out/\n  newsarc convert corpus/*.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  newsarc inspect story.txt\n  newsarc completions bash > /etc/bash_completion.d/newsarc\n\nExit status: 0 done, 1 some input was bad (the others were converted), 2 usage or operational error."
+    about = "Convert news article text files into standard renditions (IPTC NewsML-G2, EPUB 3, IPTC ninjs, a metadata record) with SHA-256 checksums, pack them into BagIt bags, and validate them",
+    after_help = "Examples:\n  newsarc convert story.txt -o out/\n  newsarc convert corpus/*.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  newsarc inspect story.txt\n  newsarc completions bash > /etc/bash_completion.d/newsarc\n\nOutput: an input is never written over; an existing output is replaced only with --force (only a file or a bag); the same output again is left unchanged; an interrupted run leaves nothing partial.\n\nExit status (every subcommand): 0 done, 1 some input was bad, missing or unreadable (the rest was done) or invalid (validate), 2 usage or operational error (an output refused, a destination that cannot be written), 130/143 interrupted."
 )]
 pub struct Cli {
     #[command(subcommand)]
