@@ -230,3 +230,156 @@ fn validate_reports_findings_and_exits_by_verdict() {
     let (code, _, err) = run(newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(out.path().join("missing.xml")));
     assert_eq!(code, 2, "{err}");
 }
+
+// ---- a newcomer's conventions: -q, -v, -j, --report, man, --version, messages ---------------------
+
+#[test]
+fn version_says_which_features_are_built_in() {
+    let (code, out, _) = run(newsarc().arg("--version"));
+    assert_eq!(code, 0);
+    let expected = if cfg!(feature = "xsd") { "(features: xsd" } else { "(features: none; built without xsd" };
+    assert!(out.starts_with("newsarc 0.") && out.contains(expected), "{out}");
+}
+
+#[test]
+fn man_pages_come_from_the_flag_definitions_and_install_into_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(newsarc().args(["man", "--dir"]).arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    for page in ["newsarc.1", "newsarc-pack.1", "newsarc-convert.1", "newsarc-validate.1"] {
+        let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(text.contains(".TH"), "{page}");
+    }
+    let pack = std::fs::read_to_string(dir.path().join("newsarc-pack.1")).unwrap();
+    assert!(pack.contains("\\-\\-shard") && pack.contains("\\-\\-force"), "the pack page lists pack's flags");
+    // Again: the same pages, nothing rewritten, nothing said.
+    let (code, _, err) = run(newsarc().args(["man", "--dir"]).arg(dir.path()));
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+fn pack_shows_each_warning_with_its_code_under_verbose() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.zip");
+    let (code, _, err) = run(newsarc().arg("pack").arg(fixture("headline-missing.txt")).arg("-o").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 warning (-v shows them)"), "{err}");
+    let out = dir.path().join("c.zip");
+    let (code, _, err) = run(newsarc().arg("pack").arg(fixture("headline-missing.txt")).arg("-o").arg(&out).arg("-v"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("headline-missing.txt: NA-READ-004 no headline found"), "{err}");
+    let (code, _, err) = run(newsarc()
+        .arg("pack")
+        .arg(fixture("headline-missing.txt"))
+        .arg("-o")
+        .arg(dir.path().join("d.zip"))
+        .arg("-q"));
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+fn quiet_validate_and_inspect_say_it_with_the_exit_status_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, b"{\"uri\": 3}").unwrap();
+    let (code, out, err) = run(newsarc().args(["validate", "-q"]).arg(&bad));
+    assert_eq!((code, out.as_str(), err.as_str()), (1, "", ""));
+    let (code, out, err) = run(newsarc().args(["inspect", "-q"]).arg(fixture("sample-shape.txt")));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    let (code, out, _) = run(newsarc().args(["inspect", "-q"]).arg(fixture("empty.txt")));
+    assert_eq!((code, out.as_str()), (1, ""));
+    let (code, _, err) = run(newsarc().args(["inspect", "-v"]).arg(fixture("headline-missing.txt")));
+    assert_eq!(code, 0);
+    assert!(err.contains("NA-READ-004"), "{err}");
+}
+
+#[test]
+fn convert_on_all_cores_writes_and_says_the_same_as_on_one() {
+    let inputs: Vec<_> = good_fixtures().into_iter().take(30).collect();
+    let mut runs = Vec::new();
+    for jobs in ["1", "2"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, report, err) = run(newsarc()
+            .arg("convert")
+            .args(&inputs)
+            .args(["--to", "ninjs,metadata", "-j", jobs, "--report", "-", "-o"])
+            .arg(dir.path()));
+        assert_eq!(code, 0, "{err}");
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+        let first = &report["inputs"][0];
+        assert_eq!(first["input"].as_str().unwrap(), inputs[0].display().to_string());
+        assert_eq!(first["files"].as_array().unwrap().len(), 2);
+        runs.push((files, err, report["inputs"].as_array().unwrap().len()));
+    }
+    assert_eq!(runs[0].2, 30);
+    assert_eq!(runs[0], runs[1], "-j 1 and -j 2 write the same files and say the same, in input order");
+}
+
+#[test]
+fn convert_report_lists_each_warning_with_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, report, _) = run(newsarc()
+        .arg("convert")
+        .arg(fixture("headline-missing.txt"))
+        .args(["--to", "ninjs", "--report", "-", "-q", "-o"])
+        .arg(dir.path()));
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["inputs"][0]["warnings"][0]["code"], "NA-READ-004");
+}
+
+#[test]
+fn two_inputs_of_the_same_name_in_two_folders_are_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["A", "B"] {
+        std::fs::create_dir_all(dir.path().join(folder).join("news")).unwrap();
+        std::fs::copy(fixture("headline-missing.txt"), dir.path().join(folder).join("news/x.txt")).unwrap();
+    }
+    std::fs::write(dir.path().join("B/news/x.txt"), b"# Other\n\nother text\n").unwrap();
+    let (code, report, err) =
+        run(newsarc().current_dir(dir.path()).args(["pack", "A", "B", "-o", "b.zip", "-v", "--report", "-"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("A/news/x.txt: NA-READ-004"), "{err}");
+    assert!(err.contains("B/news/x.txt: packed as `x-"), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["renamed"][0]["path"], "B/news/x.txt");
+    assert_eq!(report["warnings"][0]["path"], "A/news/x.txt");
+}
+
+#[test]
+fn help_examples_fit_a_terminal_without_breaking_a_quoted_value() {
+    for sub in ["convert", "pack", "validate", "inspect", "completions", "man"] {
+        let (code, out, _) = run(newsarc().args([sub, "--help"]).env("COLUMNS", "100"));
+        assert_eq!(code, 0);
+        for line in out.lines().filter(|l| l.trim_start().starts_with("newsarc ") || l.contains("| newsarc")) {
+            assert_eq!(line.matches('\'').count() % 2, 0, "{sub}: a quoted value broken over lines: {line}");
+        }
+    }
+}
+
+#[test]
+fn common_mistakes_get_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(newsarc().arg("convert").arg(dir.path()).arg("-o").arg(dir.path().join("o")));
+    assert_eq!(code, 2);
+    assert!(err.contains("is a folder: give its files") && err.contains("newsarc pack"), "{err}");
+    let (code, _, err) = run(newsarc().args(["pack", "-", "-o"]).arg(dir.path().join("b.zip")));
+    assert_eq!(code, 2);
+    assert!(err.contains("--files-from -"), "{err}");
+    let (code, _, err) = run(newsarc()
+        .arg("pack")
+        .arg(fixture("sample-shape.txt"))
+        .arg("-o")
+        .arg(dir.path().join("b.zip"))
+        .arg("--report")
+        .arg(dir.path().join("no/such/folder/r.json")));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write the report") && err.lines().count() == 1, "{err}");
+    assert!(!dir.path().join("b.zip").exists(), "checked before the work");
+}

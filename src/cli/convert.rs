@@ -1,12 +1,15 @@
 //! `newsarc convert`: articles into rendition files.
 
-use super::{Outcome, ReadArgs, inputs, print_warnings};
+use super::{Outcome, ReadArgs, Verbosity, inputs, jobs, plural, print_warnings};
 use anyhow::{Context, bail};
 use clap::Args;
-use newsarc::convert::{Naming, render_available};
-use newsarc::load::{Input, load, sidecar_path};
-use newsarc::output::{Guard, OutputError, partial};
+use newsarc::convert::{Naming, Rendition, render_available};
+use newsarc::load::{Input, LoadOptions, load, sidecar_path};
+use newsarc::model::Article;
+use newsarc::output::{Guard, OutputError, Written, partial};
 use newsarc::write::WRITERS;
+use rayon::prelude::*;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,9 +29,15 @@ pub struct ConvertArgs {
     /// Output folder (created if missing); `-` writes the one rendition to standard output
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     output: PathBuf,
-    /// Print no warnings
+    #[command(flatten)]
+    say: Verbosity,
+    /// Worker threads [default: all cores]; files and messages come in input order whatever it is
     #[arg(short, long)]
-    quiet: bool,
+    jobs: Option<usize>,
+    /// Write a JSON summary (each input: its files written, warnings with codes, errors) to FILE
+    /// (`-`: standard output)
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     /// Replace existing files that differ (never an input)
     #[arg(long)]
     force: bool,
@@ -82,63 +91,148 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
         super::interrupt::install(format!("convert into {}", args.output.display()));
     }
 
+    if let Some(report) = args.report.as_deref().filter(|r| r.as_os_str() != "-") {
+        guard.check(report, newsarc::output::Kind::File, args.force)?;
+    }
+
+    let quiet = args.say.quiet;
+    let mut report = ConvertReport::default();
     let (mut bad, mut refused) = (0usize, 0usize);
     let mut ids: HashMap<String, String> = HashMap::new();
-    for input in inputs(&args.inputs) {
-        let name = input.to_string();
-        let article = match load(&input, &options) {
-            Ok(article) => article,
-            Err(err) => {
+    let all = inputs(&args.inputs);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs(args.jobs)).build()?;
+    // Read and rendered on all cores a batch at a time; written and reported in input order.
+    for batch in all.chunks(64) {
+        let prepared: Vec<Result<Article, String>> =
+            pool.install(|| batch.par_iter().map(|input| prepare(input, &options)).collect());
+        for (input, article) in batch.iter().zip(prepared) {
+            let name = input.to_string();
+            let mut entry = InputReport { input: name.clone(), ..InputReport::default() };
+            let article = match article {
+                Ok(article) => article,
+                Err(err) => {
+                    eprintln!("newsarc: error: {err}");
+                    entry.errors.push(err);
+                    report.inputs.push(entry);
+                    bad += 1;
+                    continue;
+                }
+            };
+            if !quiet {
+                print_warnings(&name, &article);
+            }
+            entry.id = Some(article.id.clone());
+            entry.warnings = article.warnings.clone();
+            if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
+                let err = format!(
+                    "{name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
+                    article.id
+                );
                 eprintln!("newsarc: error: {err}");
+                entry.errors.push(err);
+                report.inputs.push(entry);
                 bad += 1;
                 continue;
             }
-        };
-        if !args.quiet {
-            print_warnings(&name, &article);
-        }
-        if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
-            eprintln!(
-                "newsarc: error: {name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
-                article.id
-            );
-            bad += 1;
-            continue;
-        }
-        let (renditions, failed) = render_available(&article, &to, Naming::ById);
-        for err in &failed {
-            eprintln!("newsarc: error: {name}: {err}; not written");
-        }
-        bad += usize::from(!failed.is_empty());
-        for rendition in renditions {
-            if to_stdout {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&rendition.bytes)?;
-                out.flush()?;
-                continue;
+            let (renditions, failed) = render_available(&article, &to, Naming::ById);
+            for err in &failed {
+                let err = format!("{name}: {err}; not written");
+                eprintln!("newsarc: error: {err}");
+                entry.errors.push(err);
             }
-            let path = args.output.join(&rendition.file);
-            match guard.write_file(&path, &rendition.bytes, args.force) {
-                Ok(_) => {}
-                Err(err @ OutputError::Io { .. }) => return Err(err.into()),
-                Err(err) => {
-                    eprintln!("newsarc: error: {err}");
-                    refused += 1;
-                }
+            bad += usize::from(!failed.is_empty());
+            refused += write(&renditions, &args, &guard, to_stdout, &mut entry)?;
+            if matches!(input, Input::Stdin) && !to_stdout && !quiet {
+                eprintln!("newsarc: {name}: written as id `{}`", article.id);
             }
+            report.inputs.push(entry);
         }
-        if matches!(input, Input::Stdin) && !to_stdout && !args.quiet {
-            eprintln!("newsarc: {name}: written as id `{}`", article.id);
+    }
+    if let Some(path) = &args.report {
+        let mut json = serde_json::to_vec_pretty(&report)?;
+        json.push(b'\n');
+        if path.as_os_str() == "-" {
+            std::io::stdout().lock().write_all(&json)?;
+        } else {
+            guard.write_file(path, &json, args.force)?;
         }
     }
     if refused > 0 {
-        bail!("{refused} {} refused (see above); the others were written", super::interrupt::plural(refused, "output"));
+        bail!("{} refused (see above); the others were written", plural(refused, "output"));
     }
     if bad > 0 {
         eprintln!("newsarc: {bad} of {} inputs could not be converted in full", args.inputs.len());
         return Ok(Outcome::SomeInputsBad);
     }
     Ok(Outcome::Done)
+}
+
+/// `convert --report`: what happened to each input, in input order.
+#[derive(Debug, Default, Serialize)]
+struct ConvertReport {
+    inputs: Vec<InputReport>,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct InputReport {
+    input: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    /// Files written (or found identical, and left as they were).
+    files: Vec<FileReport>,
+    warnings: Vec<newsarc::model::Warning>,
+    errors: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct FileReport {
+    path: String,
+    written: &'static str,
+}
+
+/// One input read (on a worker thread); the error names the input.
+fn prepare(input: &Input, options: &LoadOptions) -> Result<Article, String> {
+    load(input, options).map_err(|e| e.to_string())
+}
+
+/// Writes one article's renditions; gives how many were refused by the output policy.
+fn write(
+    renditions: &[Rendition],
+    args: &ConvertArgs,
+    guard: &Guard,
+    to_stdout: bool,
+    entry: &mut InputReport,
+) -> anyhow::Result<usize> {
+    let mut refused = 0;
+    for rendition in renditions {
+        if to_stdout {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&rendition.bytes)?;
+            out.flush()?;
+            continue;
+        }
+        let path = args.output.join(&rendition.file);
+        match guard.write_file(&path, &rendition.bytes, args.force) {
+            Ok(written) => {
+                let how = match written {
+                    Written::Created => "created",
+                    Written::Replaced => "replaced",
+                    Written::Unchanged => "unchanged",
+                };
+                if args.say.verbose {
+                    eprintln!("newsarc: {} {how}", path.display());
+                }
+                entry.files.push(FileReport { path: path.display().to_string(), written: how });
+            }
+            Err(err @ OutputError::Io { .. }) => return Err(err.into()),
+            Err(err) => {
+                eprintln!("newsarc: error: {err}");
+                entry.errors.push(err.to_string());
+                refused += 1;
+            }
+        }
+    }
+    Ok(refused)
 }
 
 /// The inputs of a run and their sidecar files: what no output may replace.
@@ -184,7 +278,7 @@ fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
     for input in inputs.iter().map(|p| Input::from_arg(p)) {
         match load(&input, &options) {
             Ok(article) => {
-                if !args.quiet {
+                if !args.say.quiet {
                     print_warnings(&input.to_string(), &article);
                 }
                 articles.push(article);
@@ -202,10 +296,10 @@ fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
     sweep(newsarc::output::parent_of(&path));
     super::interrupt::install(format!("convert --book {}", path.display()));
     let written = guard.write_file(&path, &bytes, args.force)?;
-    if !args.quiet {
+    if !args.say.quiet {
         let n = articles.len();
         let how = if written == newsarc::output::Written::Unchanged { "unchanged" } else { "written" };
-        eprintln!("newsarc: {} {how}: {n} {}", path.display(), super::interrupt::plural(n, "chapter"));
+        eprintln!("newsarc: {} {how}: {}", path.display(), plural(n, "chapter"));
     }
     if bad > 0 {
         eprintln!("newsarc: {bad} of {} inputs could not be read and are not in the book", args.inputs.len());

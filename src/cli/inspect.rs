@@ -1,6 +1,6 @@
 //! `newsarc inspect`: what the reader understood, as JSON.
 
-use super::{Outcome, ReadArgs};
+use super::{Outcome, ReadArgs, Verbosity, print_warnings};
 use clap::Args;
 use newsarc::load::{Input, load};
 use std::io::Write;
@@ -8,11 +8,15 @@ use std::path::PathBuf;
 
 /// Show what the reader understood of an article, as JSON (the document model)
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  newsarc inspect story.txt\n  newsarc inspect story.txt | jq .dateline")]
+#[command(
+    after_help = "Examples:\n  newsarc inspect story.txt\n  newsarc inspect story.txt | jq .dateline\n  newsarc inspect -q story.txt && echo reads   # exit status only\n\nExit status: 0 read, 1 cannot be read (the reason on stderr), 2 usage error."
+)]
 pub struct InspectArgs {
     /// Article file; `-` reads standard input
     #[arg(value_name = "INPUT")]
     input: PathBuf,
+    #[command(flatten)]
+    say: Verbosity,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -22,6 +26,12 @@ pub fn run(args: InspectArgs) -> anyhow::Result<Outcome> {
     let input = Input::from_arg(&args.input);
     match load(&input, &options) {
         Ok(article) => {
+            if args.say.verbose {
+                print_warnings(&input.to_string(), &article);
+            }
+            if args.say.quiet {
+                return Ok(Outcome::Done);
+            }
             // Serialized first, so a closed pipe shows up as an I/O error, not a JSON one.
             let mut json = serde_json::to_vec_pretty(&article)?;
             json.push(b'\n');

@@ -20,15 +20,10 @@ pub fn install(what: String) {
             let what = WHAT.get().map_or("", String::as_str);
             let left = match removed.len() {
                 0 => "nothing was left behind".to_string(),
-                n => format!("its partial output was removed ({n} {}); nothing was left behind", plural(n, "item")),
+                n => format!("its partial output was removed ({}); nothing was left behind", super::plural(n, "item")),
             };
             eprintln!("newsarc: interrupted ({name}) during {what}: {left}");
             std::process::exit(128 + signal);
         }
     });
-}
-
-/// `n item` or `n items`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
 }

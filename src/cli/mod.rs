@@ -6,6 +6,7 @@ mod convert;
 mod formats;
 mod inspect;
 mod interrupt;
+mod man;
 mod pack;
 mod schema;
 mod validate;
@@ -22,12 +23,19 @@ pub enum Outcome {
     SomeInputsBad,
 }
 
+/// `newsarc --version`: the version and the features built in.
+const VERSION: &str = if cfg!(feature = "xsd") {
+    concat!(env!("CARGO_PKG_VERSION"), " (features: xsd: XML Schema validation with libxml2)")
+} else {
+    concat!(env!("CARGO_PKG_VERSION"), " (features: none; built without xsd, so validate --xsd is unavailable)")
+};
+
 #[derive(Parser)]
 #[command(
     name = "newsarc",
-    version,
+    version = VERSION,
     about = "Convert news article text files into standard renditions (IPTC NewsML-G2, EPUB 3, IPTC ninjs, a metadata record) with SHA-256 checksums, pack them into BagIt bags, and validate them",
-    after_help = "Examples:\n  newsarc convert story.txt -o out/\n  newsarc convert corpus/*.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  newsarc inspect story.txt\n  newsarc completions bash > /etc/bash_completion.d/newsarc\n\nOutput: an input is never written over; an existing output is replaced only with --force (only a file or a bag); the same output again is left unchanged; an interrupted run leaves nothing partial.\n\nExit status (every subcommand): 0 done, 1 some input was bad, missing or unreadable (the rest was done) or invalid (validate), 2 usage or operational error (an output refused, a destination that cannot be written), 130/143 interrupted."
+    after_help = "Examples:\n  newsarc convert story.txt -o out/\n  newsarc convert corpus/*.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  newsarc inspect story.txt\n  newsarc completions bash > ~/.local/share/bash-completion/completions/newsarc\n\nOutput: an input is never written over; an existing output is replaced only with --force (only a file or a bag); the same output again is left unchanged; an interrupted run leaves nothing partial.\n\nExit status (every subcommand): 0 done, 1 some input was bad, missing or unreadable (the rest was done) or invalid (validate), 2 usage or operational error (an output refused, a destination that cannot be written), 130/143 interrupted."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -43,6 +51,7 @@ enum Command {
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
     Completions(completions::CompletionsArgs),
+    Man(man::ManArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
@@ -54,7 +63,29 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
+}
+
+/// How much is said on stderr: the same two flags on every subcommand.
+#[derive(Args, Debug, Clone, Copy)]
+struct Verbosity {
+    /// Say less: no warnings, no progress, no summary (errors are still said)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more: every warning of every article with its code, and each file written
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+/// `n word` or `n words`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+/// Worker threads: as given, else all cores.
+fn jobs(given: Option<usize>) -> usize {
+    given.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
 }
 
 /// How articles are read, and the metadata the text cannot carry (these win over sidecar files).

@@ -1,6 +1,6 @@
 //! `newsarc pack`: many articles into one BagIt bag (folder, zip or tar).
 
-use super::{Outcome, ReadArgs};
+use super::{Outcome, ReadArgs, Verbosity, jobs, plural};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use newsarc::output::{Guard, Kind};
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// Pack articles into a BagIt bag: each article's source and renditions, checksums, an index
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc pack corpus/ -o corpus.zip\n  newsarc pack corpus/ -o corpus.tar --digest sha512 --bag-info Source-Organization='Northwind Radio'\n  newsarc pack corpus/ -o - --format tar.gz | split -b 1G - corpus.tar.gz.  # to standard output\n  find corpus -name '*.txt' -print0 | newsarc pack --files-from - -0 -o corpus/\n  newsarc pack corpus/ -o part-3.zip --shard 3/8      # one of 8 independent jobs\n  SOURCE_DATE_EPOCH=0 newsarc pack corpus/ -o corpus.zip  # byte-identical when run again\n\nOutput: an existing OUT is replaced only with --force, and only if it is a bag or a file; never an input or a folder holding one. The same bag again is left unchanged (exit 0). Interrupted (Ctrl-C), nothing partial is left.\n\nExit status: 0 packed, 1 some input was bad or missing (the others were packed) or nothing could be packed (no bag is written), 2 usage or operational error."
+    after_help = "Examples:\n  newsarc pack corpus/ -o corpus.zip\n  newsarc pack corpus/ -o corpus.tar --digest sha512\n  newsarc pack corpus/ -o c.zip --bag-info 'Source-Organization=Northwind Radio'\n  newsarc pack corpus/ -o - | tar -tv     # a tar to standard output\n  find corpus -name '*.txt' -print0 | newsarc pack --files-from - -0 -o corpus/\n  newsarc pack corpus/ -o part-3.zip --shard 3/8      # one of 8 independent jobs\n  SOURCE_DATE_EPOCH=0 newsarc pack corpus/ -o corpus.zip  # byte-identical when run again\n\nOutput: an existing OUT is replaced only with --force, and only if it is a bag or a file; never an input or a folder holding one. The same bag again is left unchanged (exit 0). Interrupted (Ctrl-C), nothing partial is left.\n\nExit status: 0 packed, 1 some input was bad or missing (the others were packed) or nothing could be packed (no bag is written), 2 usage or operational error."
 )]
 pub struct PackArgs {
     /// Article files and folders (walked recursively; hidden files are skipped and reported)
@@ -60,9 +60,8 @@ pub struct PackArgs {
     /// an input or a folder holding one
     #[arg(long)]
     force: bool,
-    /// No progress bar and no warnings
-    #[arg(short, long)]
-    quiet: bool,
+    #[command(flatten)]
+    say: Verbosity,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -174,17 +173,17 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
         bag_info,
         shard,
         group_id: args.group_id.clone(),
-        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        jobs: jobs(args.jobs),
         force: args.force,
         guard: guard.clone(),
     };
 
     super::interrupt::install(format!("pack into {out}"));
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(gathered.files.len()));
+    let bar = (!args.say.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(gathered.files.len()));
     let mut report = pack(&gathered.files, &gathered.skipped, &out, &options, &|done| {
         if let Some(bar) = &bar {
             bar.set_position(done as u64);
-            bar.set_message(format!("{:.0} articles/s", bar.per_sec()));
+            bar.set_message(rate_and_eta(bar));
         }
     })?;
     if let Some(bar) = bar {
@@ -194,7 +193,7 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
         gathered.bad.iter().map(|b| BadInput { path: b.path.clone(), error: b.reason.clone() }).collect();
     report.bad.splice(0..0, missing);
 
-    summarize(&report, gathered.files.len(), args.quiet);
+    summarize(&report, gathered.files.len(), args.say);
     if let Some(path) = &args.report {
         let mut json = serde_json::to_vec_pretty(&report)?;
         json.push(b'\n');
@@ -217,17 +216,32 @@ fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
     }
 }
 
+/// The rate and the time left, once there is enough behind to say (indicatif's own ETA opens
+/// with minutes for a job of seconds: the first articles wait for the worker threads to start).
+fn rate_and_eta(bar: &indicatif::ProgressBar) -> String {
+    let (done, total) = (bar.position(), bar.length().unwrap_or(0));
+    let elapsed = bar.elapsed().as_secs_f64();
+    if done < 64 || elapsed < 1.0 {
+        return "starting".to_string();
+    }
+    let rate = done as f64 / elapsed;
+    let left = (total.saturating_sub(done)) as f64 / rate;
+    let eta = if left < 60.0 { format!("{left:.0} s") } else { format!("{:.0} min", left / 60.0) };
+    format!("{rate:.0} articles/s, about {eta} left")
+}
+
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total as u64);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} articles [{bar:30}] {msg} ETA {eta}")
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} articles [{bar:30}] {msg}")
             .expect("a valid template")
             .progress_chars("=> "),
     );
     bar
 }
 
-fn summarize(report: &newsarc::package::pack::PackReport, files: usize, quiet: bool) {
+fn summarize(report: &newsarc::package::pack::PackReport, files: usize, say: Verbosity) {
+    let quiet = say.quiet;
     for p in &report.partials {
         if p.removed {
             eprintln!("newsarc: removed {}: partial output of an interrupted run (process {} is gone)", p.path, p.pid);
@@ -249,21 +263,31 @@ fn summarize(report: &newsarc::package::pack::PackReport, files: usize, quiet: b
             eprintln!("newsarc: {}: packed as `{}` ({})", r.path, r.id, r.reason);
         }
     }
+    if say.verbose {
+        for w in &report.warnings {
+            let place = match (w.warning.line, w.warning.column) {
+                (Some(l), Some(c)) => format!(":{l}:{c}"),
+                (Some(l), None) => format!(":{l}"),
+                _ => String::new(),
+            };
+            eprintln!("newsarc: warning: {}{place}: {} {}", w.path, w.warning.code.as_str(), w.warning.message);
+        }
+    }
     let considered = files - report.other_shards;
     let mut line = match report.bag {
         BagOutcome::NotWritten => {
             format!("newsarc: no article could be packed (of {considered}); no bag written to {}", report.output)
         }
         BagOutcome::Unchanged => format!(
-            "newsarc: {} is unchanged: it holds this very bag already ({} of {considered} {})",
+            "newsarc: {} is unchanged: it holds this very bag already ({} of {})",
             report.output,
             report.articles,
-            super::interrupt::plural(considered, "article")
+            plural(considered, "article")
         ),
         outcome => format!(
-            "newsarc: packed {} of {considered} {} into {}{}",
+            "newsarc: packed {} of {} into {}{}",
             report.articles,
-            super::interrupt::plural(considered, "article"),
+            plural(considered, "article"),
             report.output,
             if outcome == BagOutcome::Replaced { " (replaced)" } else { "" }
         ),
@@ -273,11 +297,14 @@ fn summarize(report: &newsarc::package::pack::PackReport, files: usize, quiet: b
         (report.duplicates.len(), "duplicate"),
         (report.skipped.len(), "skipped"),
         (report.other_shards, "in other shards"),
-        (report.warnings, if report.warnings == 1 { "warning" } else { "warnings" }),
+        (report.warnings.len(), if report.warnings.len() == 1 { "warning" } else { "warnings" }),
     ] {
         if n > 0 {
             line.push_str(&format!("; {n} {what}"));
         }
+    }
+    if !report.warnings.is_empty() && !say.verbose {
+        line.push_str(" (-v shows them)");
     }
     if !quiet || !report.bad.is_empty() || report.bag == BagOutcome::NotWritten {
         eprintln!("{line}");

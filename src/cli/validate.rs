@@ -22,6 +22,9 @@ pub struct ValidateArgs {
     /// Warnings make the result invalid too
     #[arg(long)]
     strict: bool,
+    /// Print nothing: the exit status says valid (0), invalid (1) or could not run (2)
+    #[arg(short, long)]
+    quiet: bool,
     /// Also render each article again from its source.txt and report renditions this newsarc
     /// would write differently
     #[arg(long)]
@@ -79,7 +82,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         FormatArg::Junit => report.junit(),
         FormatArg::Github => report.github(),
     };
-    std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
+    if !args.quiet {
+        std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
+    }
     Ok(if report.failed(args.strict) { Outcome::SomeInputsBad } else { Outcome::Done })
 }
 

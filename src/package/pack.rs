@@ -181,8 +181,8 @@ pub struct PackReport {
     pub renamed: Vec<Renamed>,
     /// Files that belong to other shards.
     pub other_shards: usize,
-    /// Reader warnings over all packed articles.
-    pub warnings: usize,
+    /// Reader warnings of the packed articles, each with its input.
+    pub warnings: Vec<InputWarning>,
     /// Partial outputs of earlier runs found beside the destination.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partials: Vec<PartialFound>,
@@ -210,6 +210,14 @@ pub struct PartialFound {
     pub pid: u32,
     /// Removed (its process is gone); otherwise a running newsarc is writing it.
     pub removed: bool,
+}
+
+/// A reader warning about one input.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputWarning {
+    pub path: String,
+    #[serde(flatten)]
+    pub warning: crate::model::Warning,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -471,7 +479,9 @@ pub fn pack(
                 .and_then(|d| d.try_into().ok())
                 .unwrap_or_else(|| Sha256::digest(&item.bytes).into());
             if let Some(first) = by_digest.get(&digest) {
-                report.duplicates.push(Duplicate { path: item.file.name.clone(), same_as: first.to_string() });
+                report
+                    .duplicates
+                    .push(Duplicate { path: item.file.path.display().to_string(), same_as: first.to_string() });
                 progress(done);
                 continue;
             }
@@ -488,16 +498,19 @@ pub fn pack(
                 item.renditions = render(&item.article, &options.renditions, Naming::Package)
                     .map_err(|e| PackError::Invalid(e.to_string()))?;
                 report.renamed.push(Renamed {
-                    path: item.file.name.clone(),
+                    path: item.file.path.display().to_string(),
                     id,
                     reason: format!("id `{wanted}` is taken by {}", ids[wanted.as_str()]),
                 });
             }
-            ids.insert(item.article.id.as_str().into(), item.file.name.as_str().into());
+            ids.insert(item.article.id.as_str().into(), item.file.path.display().to_string().into());
             by_digest.insert(digest, item.article.id.as_str().into());
             index.add(&write_article(&mut bag, &item).map_err(io_out())?).map_err(io_out())?;
             report.articles += 1;
-            report.warnings += item.article.warnings.len();
+            let path = item.file.path.display().to_string();
+            report
+                .warnings
+                .extend(item.article.warnings.iter().map(|w| InputWarning { path: path.clone(), warning: w.clone() }));
             progress(done);
         }
     }
@@ -522,7 +535,7 @@ pub fn pack(
 }
 
 fn prepare(file: &InputFile, options: &PackOptions) -> Result<Prepared, BadInput> {
-    let bad = |error: String| BadInput { path: file.name.clone(), error };
+    let bad = |error: String| BadInput { path: file.path.display().to_string(), error };
     // The error names the input; the report names it already (a sidecar's name stays).
     let prefix = format!("{}: ", file.path.display());
     let (article, bytes) = load_with_bytes(&Input::Path(file.path.clone()), &options.load).map_err(|e| {
