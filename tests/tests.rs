@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bagit;
 mod cli;
 mod conformance;
 mod determinism;

@@ -2,9 +2,9 @@
 
 use super::Outcome;
 use clap::{Args, ValueEnum};
+use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
-use newsarc::validate::bag::Profile;
 use newsarc::validate::{Finding, Severity, article, bag};
 use std::path::{Path, PathBuf};
 

@@ -281,7 +281,13 @@ pub fn check(files: &Files, shown: &str, profile: Profile, findings: &mut Vec<Fi
     for name in &top_level(files, "tagmanifest-") {
         let algorithm_name = &name["tagmanifest-".len()..name.len() - 4];
         let Some(algorithm) = Algorithm::from_name(algorithm_name) else {
-            out.add("NA-BAG-014", Severity::Warning, name, None, format!("`{algorithm_name}` manifests are not checked"));
+            out.add(
+                "NA-BAG-014",
+                Severity::Warning,
+                name,
+                None,
+                format!("`{algorithm_name}` manifests are not checked"),
+            );
             continue;
         };
         for entry in read_manifest(files, name, &declared, &mut out) {
@@ -311,7 +317,13 @@ pub fn check(files: &Files, shown: &str, profile: Profile, findings: &mut Vec<Fi
 fn declaration(files: &Files, out: &mut Out<'_>) -> Declaration {
     let mut declared = Declaration { version: (1, 0), encoding: encoding_rs::UTF_8 };
     let Ok(bytes) = files.read("bagit.txt") else {
-        out.add("NA-BAG-001", Severity::Error, "bagit.txt", None, "bagit.txt is missing: this is not a bag".to_string());
+        out.add(
+            "NA-BAG-001",
+            Severity::Error,
+            "bagit.txt",
+            None,
+            "bagit.txt is missing: this is not a bag".to_string(),
+        );
         return declared;
     };
     let mut problems: Vec<String> = Vec::new();
@@ -387,7 +399,11 @@ fn decode(bytes: &[u8], declared: &Declaration) -> String {
 
 /// Top-level files named `PREFIX*.txt`, sorted.
 fn top_level(files: &Files, prefix: &str) -> Vec<String> {
-    files.names().filter(|p| p.starts_with(prefix) && p.ends_with(".txt") && !p.contains('/')).map(str::to_string).collect()
+    files
+        .names()
+        .filter(|p| p.starts_with(prefix) && p.ends_with(".txt") && !p.contains('/'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether a path in a manifest or fetch.txt points outside the bag, or could on some system:
@@ -472,7 +488,8 @@ fn read_manifest(files: &Files, name: &str, declared: &Declaration, out: &mut Ou
         }
         let key: String = path.nfc().collect();
         if let Some((other_hex, other_path, other_line)) = seen.get(&key) {
-            let form = if *other_path == path { String::new() } else { " (in another Unicode normalisation form)".into() };
+            let form =
+                if *other_path == path { String::new() } else { " (in another Unicode normalisation form)".into() };
             if other_hex.eq_ignore_ascii_case(hex) {
                 let severity = if declared.version < (1, 0) { Severity::Warning } else { Severity::Error };
                 out.add(
@@ -633,13 +650,18 @@ fn check_payload_manifest(
                     ),
                 );
             } else if !fetched.missing.contains(path) {
-                out.add("NA-BAG-008", Severity::Error, name, Some(entry.line), format!("`{path}` is listed but missing"));
+                out.add(
+                    "NA-BAG-008",
+                    Severity::Error,
+                    name,
+                    Some(entry.line),
+                    format!("`{path}` is listed but missing"),
+                );
             }
             continue;
         };
         listed.insert(on_disk);
-        let digest =
-            ExpectedDigest { algorithm, hex: entry.hex.clone(), manifest: name.to_string(), line: entry.line };
+        let digest = ExpectedDigest { algorithm, hex: entry.hex.clone(), manifest: name.to_string(), line: entry.line };
         expected.digests.entry(on_disk.to_string()).or_default().push(digest);
     }
     for path in payload {

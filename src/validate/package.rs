@@ -254,10 +254,8 @@ impl Collector<'_> {
         let prefix = format!("{top}/");
         let entries =
             files.into_iter().filter_map(|(p, e)| p.strip_prefix(&prefix).map(|p| (p.to_string(), e))).collect();
-        let folders = folders
-            .iter()
-            .filter_map(|f| f.trim_end_matches('/').strip_prefix(&prefix).map(str::to_string))
-            .collect();
+        let folders =
+            folders.iter().filter_map(|f| f.trim_end_matches('/').strip_prefix(&prefix).map(str::to_string)).collect();
         let path = match &source {
             Source::Tar(p) => Some(p.clone()),
             _ => None,
