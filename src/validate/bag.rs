@@ -594,7 +594,9 @@ fn check_payload_manifest(
     expected: &mut Expected,
     out: &mut Out<'_>,
 ) {
-    let by_nfc: HashMap<String, &str> = payload.iter().map(|p| (p.nfc().collect::<String>(), *p)).collect();
+    // Built when a listed path is not on disk as written, which is rare.
+    let mut by_nfc: Option<HashMap<String, &str>> = None;
+    let mut by_lower: Option<HashMap<String, Vec<&str>>> = None;
     let listed_exactly: HashMap<&str, &str> = lines.iter().map(|l| (l.path.as_str(), l.hex.as_str())).collect();
     let mut listed: BTreeSet<&str> = BTreeSet::new();
     for entry in lines {
@@ -622,7 +624,10 @@ fn check_payload_manifest(
         }
         let on_disk = if payload.contains(path) {
             Some(path)
-        } else if let Some(other) = by_nfc.get(&path.nfc().collect::<String>()) {
+        } else if let Some(other) = by_nfc
+            .get_or_insert_with(|| payload.iter().map(|p| (p.nfc().collect::<String>(), *p)).collect())
+            .get(&path.nfc().collect::<String>())
+        {
             out.add(
                 "NA-BAG-018",
                 Severity::Warning,
@@ -635,10 +640,18 @@ fn check_payload_manifest(
             None
         };
         let Some(on_disk) = on_disk else {
-            let lower = path.to_lowercase();
-            let twin = payload.iter().find(|p| {
-                p.to_lowercase() == lower && listed_exactly.get(**p).is_some_and(|h| h.eq_ignore_ascii_case(&entry.hex))
+            let by_lower = by_lower.get_or_insert_with(|| {
+                let mut map: HashMap<String, Vec<&str>> = HashMap::new();
+                for p in payload {
+                    map.entry(p.to_lowercase()).or_default().push(p);
+                }
+                map
             });
+            let twin = by_lower
+                .get(&path.to_lowercase())
+                .into_iter()
+                .flatten()
+                .find(|p| listed_exactly.get(**p).is_some_and(|h| h.eq_ignore_ascii_case(&entry.hex)));
             if let Some(twin) = twin {
                 out.add(
                     "NA-BAG-024",
