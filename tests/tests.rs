@@ -2,12 +2,14 @@
 
 mod util;
 
+mod bagit;
 mod cli;
 mod conformance;
 mod determinism;
 mod epub;
 mod newsml;
 mod pack;
+mod peers;
 mod properties;
 mod read;
 mod regression;

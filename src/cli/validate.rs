@@ -2,6 +2,7 @@
 
 use super::Outcome;
 use clap::{Args, ValueEnum};
+use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
 use newsarc::validate::{Finding, Severity, article, bag};
@@ -10,10 +11,10 @@ use std::path::{Path, PathBuf};
 /// Check BagIt packages and article files; report every finding with a stable code
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
+    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
-    /// Bags (folder, .zip, .tar) and files (.txt, .xml, .epub, ninjs or metadata .json) to check
+    /// Bags (folder, .zip, .tar, .tar.gz) and files (.txt, .xml, .epub, ninjs or metadata .json) to check
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report format
@@ -29,9 +30,20 @@ pub struct ValidateArgs {
     /// would write differently
     #[arg(long)]
     reproduce: bool,
+    /// Rules for bags: `bagit` checks BagIt structure and checksums only (what bagit-python checks);
+    /// `newsarc` also checks newsarc's index and every article. Default: `newsarc` for a bag that
+    /// holds newsarc's index (data/index.json), `bagit` for any other bag
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    profile: Option<ProfileArg>,
     /// Also validate XML files against this XML Schema (needs a build with the `xsd` feature)
     #[arg(long, value_name = "SCHEMA.xsd")]
     xsd: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ProfileArg {
+    Bagit,
+    Newsarc,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -58,22 +70,35 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
                 column: None,
                 message: format!("cannot be read: {}", newsarc::output::io_reason(&e)),
             });
-            report.checked.push(Checked { path: shown, valid: false });
+            report.checked.push(Checked { path: shown, valid: false, profile: None });
             report.findings.extend(findings);
             continue;
         }
         let is_package = path.is_dir()
+            || package::is_tar_gz(path)
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
+        let mut profile = None;
         if is_package {
             let files = package::read(path, Limits::package(), &mut findings)?;
-            let expected = bag::check(&files, &shown, &mut findings);
-            article::check(&files, &shown, args.reproduce, args.xsd.as_deref(), &expected, &mut findings);
+            let chosen = match args.profile {
+                Some(ProfileArg::Bagit) => Profile::Bagit,
+                Some(ProfileArg::Newsarc) => Profile::Newsarc,
+                None => Profile::for_bag(&files),
+            };
+            let expected = bag::check(&files, &shown, chosen, &mut findings);
+            match chosen {
+                Profile::Newsarc => {
+                    article::check(&files, &shown, args.reproduce, args.xsd.as_deref(), &expected, &mut findings)
+                }
+                Profile::Bagit => bag::verify_payload(&files, &shown, &expected, &mut findings),
+            }
+            profile = Some(chosen.name());
         } else {
             check_file(path, &shown, &mut findings, &mut xsd)?;
         }
         let valid =
             !findings.iter().any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
-        report.checked.push(Checked { path: shown, valid });
+        report.checked.push(Checked { path: shown, valid, profile });
         report.findings.extend(findings);
     }
     let out = match args.format {

@@ -5,8 +5,10 @@
 //! never thrown: a run reports all of them. What stops a run (a schema that cannot be loaded, a
 //! file that cannot be read) is an error of its own, [`ValidateError`].
 //!
-//! - [`package`]: a bag's files read safely into memory (never extracted), with caps.
-//! - [`bag`]: BagIt 1.0 checks and the package index.
+//! - [`package`]: a bag's files (folder, zip, tar, tar.gz) read safely into memory (never
+//!   extracted), with caps.
+//! - [`bag`]: BagIt checks (RFC 8493 and BagIt 0.93 to 0.97) and, under the `newsarc` profile, the
+//!   package index.
 //! - [`article`]: each article's renditions read back, format rules, agreement between them.
 //! - [`report`]: findings as text, JSON, JUnit XML or GitHub workflow annotations.
 //! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.

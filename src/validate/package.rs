@@ -1,7 +1,9 @@
 //! Reading a package for validation, safely and without extracting it: entries are indexed
 //! first (names, sizes, where they are), then read on demand into memory, one at a time, so
 //! memory follows the files being checked, not the package. Folders are read by path, zips by
-//! entry name, tars at the offset of each entry's data.
+//! entry name, tars at the offset of each entry's data. A `.tar.gz` (`.tgz`) is inflated once
+//! into a temporary file, within the same caps (the total inflated bytes among them), and read
+//! as a tar.
 //!
 //! Unsafe entries become findings and are not used: absolute names and `..` (`NA-SAFE-001`),
 //! symbolic and hard links (`NA-SAFE-002`), a name twice (`NA-SAFE-003`), two names that differ
@@ -51,6 +53,10 @@ pub struct Files {
     limits: Limits,
     /// The bag's folder name (for archives, the single top-level folder).
     pub name: String,
+    /// Folders, by path as entries are named (an empty `data/` is a payload folder still).
+    folders: std::collections::BTreeSet<String>,
+    /// The inflated tar of a `.tar.gz`, removed when the files are dropped.
+    _inflated: Option<tempfile::TempPath>,
 }
 
 impl Files {
@@ -61,6 +67,11 @@ impl Files {
 
     pub fn contains(&self, name: &str) -> bool {
         self.entries.contains_key(name)
+    }
+
+    /// Whether the bag holds this folder (`data`), empty or not.
+    pub fn has_folder(&self, name: &str) -> bool {
+        self.folders.contains(name) || self.entries.keys().any(|p| p.starts_with(&format!("{name}/")))
     }
 
     pub fn size(&self, name: &str) -> Option<u64> {
@@ -141,6 +152,7 @@ struct Collector<'a> {
     shown: String,
     limits: Limits,
     raw: Vec<(String, Entry)>,
+    folders: Vec<String>,
     total: u64,
     findings: &'a mut Vec<Finding>,
 }
@@ -229,8 +241,10 @@ impl Collector<'_> {
             }
             files.insert(path, entry);
         }
+        let folders: Vec<String> = std::mem::take(&mut self.folders);
         if !archive {
-            return Files { entries: files, source, path: None, limits, name };
+            let folders = folders.into_iter().collect();
+            return Files { entries: files, source, path: None, limits, name, folders, _inflated: None };
         }
         if tops.len() != 1 {
             let message = format!("an archive must hold exactly one top-level folder; it holds {}", tops.len());
@@ -240,19 +254,21 @@ impl Collector<'_> {
         let prefix = format!("{top}/");
         let entries =
             files.into_iter().filter_map(|(p, e)| p.strip_prefix(&prefix).map(|p| (p.to_string(), e))).collect();
+        let folders =
+            folders.iter().filter_map(|f| f.trim_end_matches('/').strip_prefix(&prefix).map(str::to_string)).collect();
         let path = match &source {
             Source::Tar(p) => Some(p.clone()),
             _ => None,
         };
-        Files { entries, source, path, limits, name: top }
+        Files { entries, source, path, limits, name: top, folders, _inflated: None }
     }
 }
 
-/// Reads the package at `path`: a folder, a `.zip` or a `.tar`.
+/// Reads the package at `path`: a folder, a `.zip`, a `.tar` or a `.tar.gz`.
 pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<Files, ValidateError> {
     let shown = path.display().to_string();
     let io = |source| ValidateError::Io { path: shown.clone(), source };
-    let mut c = Collector { shown: shown.clone(), limits, raw: Vec::new(), total: 0, findings };
+    let mut c = Collector { shown: shown.clone(), limits, raw: Vec::new(), folders: Vec::new(), total: 0, findings };
     let meta = std::fs::symlink_metadata(path).map_err(io)?;
     if meta.is_dir() {
         let mut count = 0;
@@ -262,6 +278,10 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
             let relative = entry.path().strip_prefix(path).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             if entry.path_is_symlink() {
                 c.finding("NA-SAFE-002", &relative, "a symbolic link; never followed".to_string());
+                continue;
+            }
+            if entry.file_type().is_dir() {
+                c.folders.push(relative);
                 continue;
             }
             if !entry.file_type().is_file() {
@@ -298,7 +318,11 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
                     }
                 };
                 let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-                if !c.safe_name(&name) || entry.is_dir() {
+                if !c.safe_name(&name) {
+                    continue;
+                }
+                if entry.is_dir() {
+                    c.folders.push(name.trim_end_matches('/').to_string());
                     continue;
                 }
                 if entry.is_symlink() {
@@ -316,45 +340,107 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
             files.path = Some(path.to_path_buf());
             Ok(files)
         }
-        Some(e) if e == "tar" => {
-            let mut archive = tar::Archive::new(std::io::BufReader::new(file));
-            let tar_path = path.to_path_buf();
-            let entries = archive.entries().map_err(|e| ValidateError::Unreadable {
-                path: shown.clone(),
-                message: format!("not a tar archive: {e}"),
-            })?;
-            let mut count = 0;
-            for entry in entries {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(e) => {
-                        c.finding("NA-SAFE-009", "", format!("the archive cannot be read further: {e}"));
-                        break;
-                    }
-                };
-                count += 1;
-                if c.too_many(count) {
-                    break;
-                }
-                let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-                let kind = entry.header().entry_type();
-                if !c.safe_name(&name) || kind.is_dir() {
-                    continue;
-                }
-                if kind.is_symlink() || kind.is_hard_link() {
-                    c.finding("NA-SAFE-002", &name, "a link; never followed".to_string());
-                    continue;
-                }
-                if !kind.is_file() {
-                    continue;
-                }
-                if !c.within_caps(&name, entry.size(), None) {
-                    continue;
-                }
-                c.keep(name, entry.size(), Location::Tar(entry.raw_file_position()));
+        Some(e) if e == "tar" => Ok(read_tar(c, file, path.to_path_buf(), &shown)?),
+        _ if is_tar_gz(path) => {
+            let compressed = file.metadata().map_err(io)?.len();
+            let (inflated, complete) = inflate(file, compressed, &mut c).map_err(io)?;
+            let tar = inflated.reopen().map_err(io)?;
+            let tar_path = inflated.path().to_path_buf();
+            let mut files = read_tar(c, tar, tar_path, &shown)?;
+            if !complete {
+                files.entries.clear();
             }
-            Ok(c.finish(true, String::new(), Source::Tar(tar_path)))
+            files._inflated = Some(inflated.into_temp_path());
+            Ok(files)
         }
-        _ => Err(ValidateError::Unreadable { path: shown, message: "not a folder, .zip or .tar".to_string() }),
+        _ => Err(ValidateError::Unreadable { path: shown, message: "not a folder, .zip, .tar or .tar.gz".to_string() }),
     }
+}
+
+/// Whether the file is named as a gzip-compressed tar (`.tar.gz`, `.tgz`).
+pub fn is_tar_gz(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    name.ends_with(".tar.gz") || name.ends_with(".tgz")
+}
+
+/// Inflates a `.tar.gz` into a temporary file, stopping at the total-size cap (`NA-SAFE-005`) or
+/// the compression-ratio cap (`NA-SAFE-006`, a gzip bomb); `false` when it stopped.
+fn inflate(
+    file: std::fs::File,
+    compressed: u64,
+    c: &mut Collector<'_>,
+) -> std::io::Result<(tempfile::NamedTempFile, bool)> {
+    let mut out = tempfile::NamedTempFile::new()?;
+    let mut gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut total: u64 = 0;
+    // Tar headers and padding come on top of the entries' bytes.
+    let cap = c.limits.max_total_size.saturating_add(1 << 20);
+    loop {
+        let n = match gz.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                c.finding("NA-SAFE-009", "", format!("the gzip stream cannot be read further: {e}"));
+                break;
+            }
+        };
+        total += n as u64;
+        if total > cap {
+            c.finding("NA-SAFE-005", "", format!("inflates to over {cap} bytes; not read"));
+            return Ok((out, false));
+        }
+        if total > 1 << 20 && total / compressed.max(1) > c.limits.max_ratio {
+            let message = format!("expands over {}-fold, over the limit (a gzip bomb?); not read", c.limits.max_ratio);
+            c.finding("NA-SAFE-006", "", message);
+            return Ok((out, false));
+        }
+        std::io::Write::write_all(&mut out, &buffer[..n])?;
+    }
+    std::io::Write::flush(&mut out)?;
+    Ok((out, true))
+}
+
+/// The entries of a tar, indexed by the offset of their data.
+fn read_tar(mut c: Collector<'_>, file: std::fs::File, tar_path: PathBuf, shown: &str) -> Result<Files, ValidateError> {
+    let mut archive = tar::Archive::new(std::io::BufReader::new(file));
+    let entries = archive.entries().map_err(|e| ValidateError::Unreadable {
+        path: shown.to_string(),
+        message: format!("not a tar archive: {e}"),
+    })?;
+    let mut count = 0;
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                c.finding("NA-SAFE-009", "", format!("the archive cannot be read further: {e}"));
+                break;
+            }
+        };
+        count += 1;
+        if c.too_many(count) {
+            break;
+        }
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let kind = entry.header().entry_type();
+        if !c.safe_name(&name) {
+            continue;
+        }
+        if kind.is_dir() {
+            c.folders.push(name.trim_end_matches('/').to_string());
+            continue;
+        }
+        if kind.is_symlink() || kind.is_hard_link() {
+            c.finding("NA-SAFE-002", &name, "a link; never followed".to_string());
+            continue;
+        }
+        if !kind.is_file() {
+            continue;
+        }
+        if !c.within_caps(&name, entry.size(), None) {
+            continue;
+        }
+        c.keep(name, entry.size(), Location::Tar(entry.raw_file_position()));
+    }
+    Ok(c.finish(true, String::new(), Source::Tar(tar_path)))
 }

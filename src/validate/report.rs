@@ -20,6 +20,9 @@ pub struct Report {
 pub struct Checked {
     pub path: String,
     pub valid: bool,
+    /// For a bag, the rules it was checked by (`bagit`, `newsarc`; see `bag::Profile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<&'static str>,
 }
 
 impl Report {
@@ -40,6 +43,9 @@ impl Report {
     pub fn text(&self) -> String {
         let mut out: String = self.findings.iter().map(|f| format!("{f}\n")).collect();
         for c in &self.checked {
+            if let Some(profile) = c.profile {
+                out.push_str(&format!("{}: profile: {profile}\n", c.path));
+            }
             out.push_str(&format!("{}: {}\n", c.path, if c.valid { "valid" } else { "INVALID" }));
         }
         out
