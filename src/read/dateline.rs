@@ -2,8 +2,10 @@
 //!
 //! What is reliable: whether there is one (at the very start, short, with a parenthesised agency),
 //! its verbatim text, the agency and the separator. What is fair: the place and the month and
-//! day (English, Spanish and Portuguese month names, day-first or month-first). The year is never
-//! in a dateline and is never guessed.
+//! day: English, Spanish, Portuguese, French and German month names, day-first or month-first;
+//! Arabic (the Arabic comma `،`, Egyptian and Levantine month names, Arabic-Indic digits); Chinese
+//! (full-width comma and parentheses, `3月5日`, `——` or no separator after `）`). A year is taken
+//! only where the dateline writes it (`2020年3月5日`); it is never guessed.
 
 use crate::model::{Dateline, PartialDate};
 use regex::Regex;
@@ -14,7 +16,7 @@ const MAX_HEAD_WORDS: usize = 8;
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?P<head>[^\s()][^()\n]{0,79}?)\s*\((?P<agency>[^()\n]{1,40})\)(?P<sep>[ \t\u{A0}]*(?:-–|--|—|–|-)[ \t\u{A0}]*|[ \t\u{A0}]+|$)",
+        r"^(?P<head>[^\s()（）][^()（）\n]{0,79}?)\s*[(（](?P<agency>[^()（）\n]{1,40})(?P<close>[)）])(?P<sep>[ \t\u{A0}\u{3000}]*(?:-–|--|——|—|–|-)[ \t\u{A0}\u{3000}]*|[ \t\u{A0}\u{3000}]+|$|)",
     )
     .expect("valid regex")
 });
@@ -28,8 +30,12 @@ pub fn parse(text: &str) -> Option<Dateline> {
         return None;
     }
     // Not a dateline when nothing follows: a paragraph that is only `Something (X)`.
-    let end_of_dateline = caps.name("agency")?.end() + 1;
+    let end_of_dateline = caps.name("close")?.end();
     if caps.name("sep")?.end() >= text.len() {
+        return None;
+    }
+    // Text straight after the parenthesis is usual only after a full-width one (Chinese).
+    if caps.name("sep")?.as_str().is_empty() && caps.name("close")?.as_str() == ")" {
         return None;
     }
     let separator = caps.name("sep").map(|s| s.as_str().trim()).filter(|s| !s.is_empty());
@@ -57,42 +63,91 @@ fn plausible_head(head: &str) -> bool {
 
 /// Agencies are names or acronyms: `AP`, `Reuters`, `teleSUR-RHC`; not `local time`.
 fn plausible_agency(agency: &str) -> bool {
+    // Agencies that write their names in lower case (Deutsche Presse-Agentur, Evangelischer
+    // Pressedienst); other all-lower-case words in parentheses are asides, not agencies.
+    if ["dpa", "epd", "kna", "sid", "dts"].contains(&agency) {
+        return true;
+    }
     let has_upper = agency.chars().any(char::is_uppercase);
     let has_lower = agency.chars().any(char::is_lowercase);
     agency.split_whitespace().count() <= 4 && (has_upper || !has_lower)
 }
 
+/// Commas that end a place: ASCII, Arabic, full-width and ideographic.
+const COMMAS: [char; 4] = [',', '،', '，', '、'];
+
 fn split_place_and_date(head: &str) -> (Option<String>, Option<PartialDate>) {
-    if let Some((place, last)) = head.rsplit_once(',')
-        && let Some(date) = parse_month_day(last.trim())
-    {
-        let place = place.trim();
-        return ((!place.is_empty()).then(|| place.to_string()), Some(date));
+    if let Some(i) = head.rfind(COMMAS) {
+        let (place, last) = (&head[..i], &head[i..]);
+        let last = last.trim_start_matches(COMMAS);
+        if let Some(date) = parse_date(last.trim()) {
+            let place = place.trim();
+            return ((!place.is_empty()).then(|| place.to_string()), Some(date));
+        }
     }
-    if let Some(date) = parse_month_day(head) {
+    if let Some(date) = parse_date(head) {
         return (None, Some(date));
     }
     (Some(head.to_string()), None)
 }
 
-/// `January 24`, `Jan. 5`, `20 mar`, `5 de marzo`.
+fn parse_date(s: &str) -> Option<PartialDate> {
+    parse_cjk_date(s).or_else(|| parse_month_day(s))
+}
+
+/// `3月5日`, `３月５日`, `2020年3月5日`.
+fn parse_cjk_date(s: &str) -> Option<PartialDate> {
+    static CJK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:(?P<y>[0-9０-９]{4})\s*年\s*)?(?P<m>[0-9０-９]{1,2})\s*月\s*(?P<d>[0-9０-９]{1,2})\s*日$")
+            .expect("valid regex")
+    });
+    let caps = CJK.captures(s)?;
+    let number = |name: &str| caps.name(name).and_then(|m| ascii_digits(m.as_str()).parse::<u32>().ok());
+    let (month, day) = (u8::try_from(number("m")?).ok()?, u8::try_from(number("d")?).ok()?);
+    match number("y") {
+        Some(year) => PartialDate::new(Some(year as i32), Some(month), Some(day)).ok(),
+        None => PartialDate::month_day(month, day).ok(),
+    }
+}
+
+/// Digits of any script newsarc meets in datelines (Arabic-Indic, Eastern Arabic-Indic,
+/// full-width) as ASCII digits; other characters unchanged.
+fn ascii_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect()
+}
+
+/// `January 24`, `Jan. 5`, `20 mar`, `5 de marzo`, `1er mars`, `5. März`, `24 يناير`,
+/// `٢٤ كانون الثاني`.
 fn parse_month_day(s: &str) -> Option<PartialDate> {
     let words: Vec<&str> = s.split_whitespace().filter(|w| !w.eq_ignore_ascii_case("de")).collect();
-    let [a, b] = words[..] else { return None };
-    let (month, day) = match (month_number(a), day_number(b)) {
+    if words.len() < 2 || words.len() > 3 {
+        return None;
+    }
+    let (first, rest) = (words[0], words[1..].join(" "));
+    let (last, before) = (words[words.len() - 1], words[..words.len() - 1].join(" "));
+    let (month, day) = match (month_number(&rest), day_number(first)) {
         (Some(m), Some(d)) => (m, d),
-        _ => (month_number(b)?, day_number(a)?),
+        _ => (month_number(&before)?, day_number(last)?),
     };
     PartialDate::month_day(month, day).ok()
 }
 
 fn day_number(s: &str) -> Option<u8> {
+    let s = ascii_digits(s);
     let s = s.trim_end_matches(['.', 'º', '°']);
     let s = s
         .strip_suffix("st")
         .or_else(|| s.strip_suffix("nd"))
         .or_else(|| s.strip_suffix("rd"))
         .or_else(|| s.strip_suffix("th"))
+        .or_else(|| s.strip_suffix("er"))
         .unwrap_or(s);
     if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -102,20 +157,21 @@ fn day_number(s: &str) -> Option<u8> {
 
 fn month_number(s: &str) -> Option<u8> {
     let s = s.trim_end_matches('.').to_lowercase();
-    // English, Spanish and Portuguese names and their usual short forms.
+    // English, Spanish, Portuguese, French and German names and their usual short forms; Arabic
+    // names as written in Egypt and the Gulf, and in the Levant and Iraq.
     const MONTHS: [&[&str]; 12] = [
-        &["january", "jan", "enero", "ene", "janeiro"],
-        &["february", "feb", "febrero", "fevereiro", "fev"],
-        &["march", "mar", "marzo", "março", "marco"],
-        &["april", "apr", "abril", "abr"],
-        &["may", "mayo", "maio", "mai"],
-        &["june", "jun", "junio", "junho"],
-        &["july", "jul", "julio", "julho"],
-        &["august", "aug", "agosto", "ago"],
-        &["september", "sep", "sept", "septiembre", "setiembre", "setembro", "set"],
-        &["october", "oct", "octubre", "outubro", "out"],
-        &["november", "nov", "noviembre", "novembro"],
-        &["december", "dec", "diciembre", "dic", "dezembro", "dez"],
+        &["january", "jan", "enero", "ene", "janeiro", "janvier", "janv", "januar", "jänner", "يناير", "كانون الثاني"],
+        &["february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr", "fevr", "februar", "فبراير", "شباط"],
+        &["march", "mar", "marzo", "março", "marco", "mars", "märz", "maerz", "mär", "مارس", "آذار", "اذار"],
+        &["april", "apr", "abril", "abr", "avril", "avr", "أبريل", "ابريل", "إبريل", "نيسان"],
+        &["may", "mayo", "maio", "mai", "مايو", "أيار", "ايار"],
+        &["june", "jun", "junio", "junho", "juin", "juni", "يونيو", "يونية", "حزيران"],
+        &["july", "jul", "julio", "julho", "juillet", "juil", "juli", "يوليو", "يولية", "تموز"],
+        &["august", "aug", "agosto", "ago", "août", "aout", "أغسطس", "اغسطس", "آب", "اب"],
+        &["september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre", "سبتمبر", "أيلول", "ايلول"],
+        &["october", "oct", "octubre", "outubro", "out", "octobre", "oktober", "okt", "أكتوبر", "اكتوبر", "تشرين الأول", "تشرين الاول"],
+        &["november", "nov", "noviembre", "novembro", "novembre", "نوفمبر", "تشرين الثاني"],
+        &["december", "dec", "diciembre", "dic", "dezembro", "dez", "décembre", "decembre", "déc", "dezember", "ديسمبر", "كانون الأول", "كانون الاول"],
     ];
     MONTHS.iter().position(|names| names.contains(&s.as_str())).map(|i| i as u8 + 1)
 }
@@ -196,6 +252,29 @@ mod tests {
     }
 
     #[test]
+    fn arabic_chinese_french_and_german_forms() {
+        check(
+            "بغداد، 24 يناير (وكالة الأنباء) - خرج",
+            "بغداد، 24 يناير (وكالة الأنباء)",
+            Some("بغداد"),
+            Some("--01-24"),
+            "وكالة الأنباء",
+            Some("-"),
+        );
+        check("دمشق، ٥ كانون الثاني (سانا) — قال", "دمشق، ٥ كانون الثاني (سانا)", Some("دمشق"), Some("--01-05"), "سانا", Some("—"));
+        check("بيروت، ۱۲ تموز (وطنية) اعلن", "بيروت، ۱۲ تموز (وطنية)", Some("بيروت"), Some("--07-12"), "وطنية", None);
+        check("上海，3月5日（新华社）——上海市", "上海，3月5日（新华社）", Some("上海"), Some("--03-05"), "新华社", Some("——"));
+        check("北京，３月１５日（中新社）记者", "北京，３月１５日（中新社）", Some("北京"), Some("--03-15"), "中新社", None);
+        check("广州，2020年3月5日（新华社）— 广州", "广州，2020年3月5日（新华社）", Some("广州"), Some("2020-03-05"), "新华社", Some("—"));
+        check("LYON, 1er mars (AFP) - Les", "LYON, 1er mars (AFP)", Some("LYON"), Some("--03-01"), "AFP", Some("-"));
+        check("Paris, 14 juillet (AFP) – La", "Paris, 14 juillet (AFP)", Some("Paris"), Some("--07-14"), "AFP", Some("–"));
+        check("Genève, 3 déc. (ATS) - x", "Genève, 3 déc. (ATS)", Some("Genève"), Some("--12-03"), "ATS", Some("-"));
+        check("Berlin, 5. März (dpa) - Die", "Berlin, 5. März (dpa)", Some("Berlin"), Some("--03-05"), "dpa", Some("-"));
+        check("Wien, 12. Jänner (APA) - Der", "Wien, 12. Jänner (APA)", Some("Wien"), Some("--01-12"), "APA", Some("-"));
+        check("Madrid, 9 de octubre (EFE) - El", "Madrid, 9 de octubre (EFE)", Some("Madrid"), Some("--10-09"), "EFE", Some("-"));
+    }
+
+    #[test]
     fn not_datelines() {
         for text in [
             "The council met (briefly) on Tuesday.",
@@ -204,6 +283,7 @@ mod tests {
             "A very long opening sentence that goes on and on for many words (AP) - text",
             "Only a name (AP)",
             "No parentheses at all, January 5 - text",
+            "The council met (AP)and then left",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
