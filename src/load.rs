@@ -81,7 +81,7 @@ pub fn load_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Article,
     let reader: &Reader = match options.format {
         Some(format) => read::reader(format)
             .ok_or_else(|| LoadError::UnknownFormat { input: name.clone(), format: format.to_string() })?,
-        None => read::reader_for_name(file_name.as_deref().unwrap_or("")),
+        None => read::reader_for(file_name.as_deref(), &bytes),
     };
     let read_options = ReadOptions { source_name: file_name, ..options.read.clone() };
     let mut article =

@@ -383,3 +383,24 @@ fn common_mistakes_get_a_hint() {
     assert!(err.contains("cannot write the report") && err.lines().count() == 1, "{err}");
     assert!(!dir.path().join("b.zip").exists(), "checked before the work");
 }
+
+#[test]
+fn standard_input_is_recognised_by_its_bytes_as_file_names_are_by_their_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(newsarc()
+        .arg("convert")
+        .arg(fixture("sample-shape.txt"))
+        .args(["--to", "newsml,epub", "-q", "-o"])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    for file in ["sample-shape.newsml.xml", "sample-shape.epub"] {
+        let out = newsarc()
+            .args(["inspect", "-"])
+            .stdin(std::fs::File::open(dir.path().join(file)).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        let model: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(model["headline"], "Thousands rally in Millbrook to save the old tram line", "{file}");
+    }
+}

@@ -161,17 +161,69 @@ fn month_number(s: &str) -> Option<u8> {
     // names as written in Egypt and the Gulf, and in the Levant and Iraq.
     const MONTHS: [&[&str]; 12] = [
         &["january", "jan", "enero", "ene", "janeiro", "janvier", "janv", "januar", "jänner", "يناير", "كانون الثاني"],
-        &["february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr", "fevr", "februar", "فبراير", "شباط"],
+        &[
+            "february",
+            "feb",
+            "febrero",
+            "fevereiro",
+            "fev",
+            "février",
+            "fevrier",
+            "févr",
+            "fevr",
+            "februar",
+            "فبراير",
+            "شباط",
+        ],
         &["march", "mar", "marzo", "março", "marco", "mars", "märz", "maerz", "mär", "مارس", "آذار", "اذار"],
         &["april", "apr", "abril", "abr", "avril", "avr", "أبريل", "ابريل", "إبريل", "نيسان"],
         &["may", "mayo", "maio", "mai", "مايو", "أيار", "ايار"],
         &["june", "jun", "junio", "junho", "juin", "juni", "يونيو", "يونية", "حزيران"],
         &["july", "jul", "julio", "julho", "juillet", "juil", "juli", "يوليو", "يولية", "تموز"],
         &["august", "aug", "agosto", "ago", "août", "aout", "أغسطس", "اغسطس", "آب", "اب"],
-        &["september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre", "سبتمبر", "أيلول", "ايلول"],
-        &["october", "oct", "octubre", "outubro", "out", "octobre", "oktober", "okt", "أكتوبر", "اكتوبر", "تشرين الأول", "تشرين الاول"],
+        &[
+            "september",
+            "sep",
+            "sept",
+            "septiembre",
+            "setiembre",
+            "setembro",
+            "set",
+            "septembre",
+            "سبتمبر",
+            "أيلول",
+            "ايلول",
+        ],
+        &[
+            "october",
+            "oct",
+            "octubre",
+            "outubro",
+            "out",
+            "octobre",
+            "oktober",
+            "okt",
+            "أكتوبر",
+            "اكتوبر",
+            "تشرين الأول",
+            "تشرين الاول",
+        ],
         &["november", "nov", "noviembre", "novembro", "novembre", "نوفمبر", "تشرين الثاني"],
-        &["december", "dec", "diciembre", "dic", "dezembro", "dez", "décembre", "decembre", "déc", "dezember", "ديسمبر", "كانون الأول", "كانون الاول"],
+        &[
+            "december",
+            "dec",
+            "diciembre",
+            "dic",
+            "dezembro",
+            "dez",
+            "décembre",
+            "decembre",
+            "déc",
+            "dezember",
+            "ديسمبر",
+            "كانون الأول",
+            "كانون الاول",
+        ],
     ];
     MONTHS.iter().position(|names| names.contains(&s.as_str())).map(|i| i as u8 + 1)
 }
@@ -261,17 +313,73 @@ mod tests {
             "وكالة الأنباء",
             Some("-"),
         );
-        check("دمشق، ٥ كانون الثاني (سانا) — قال", "دمشق، ٥ كانون الثاني (سانا)", Some("دمشق"), Some("--01-05"), "سانا", Some("—"));
+        check(
+            "دمشق، ٥ كانون الثاني (سانا) — قال",
+            "دمشق، ٥ كانون الثاني (سانا)",
+            Some("دمشق"),
+            Some("--01-05"),
+            "سانا",
+            Some("—"),
+        );
         check("بيروت، ۱۲ تموز (وطنية) اعلن", "بيروت، ۱۲ تموز (وطنية)", Some("بيروت"), Some("--07-12"), "وطنية", None);
-        check("上海，3月5日（新华社）——上海市", "上海，3月5日（新华社）", Some("上海"), Some("--03-05"), "新华社", Some("——"));
-        check("北京，３月１５日（中新社）记者", "北京，３月１５日（中新社）", Some("北京"), Some("--03-15"), "中新社", None);
-        check("广州，2020年3月5日（新华社）— 广州", "广州，2020年3月5日（新华社）", Some("广州"), Some("2020-03-05"), "新华社", Some("—"));
+        check(
+            "上海，3月5日（新华社）——上海市",
+            "上海，3月5日（新华社）",
+            Some("上海"),
+            Some("--03-05"),
+            "新华社",
+            Some("——"),
+        );
+        check(
+            "北京，３月１５日（中新社）记者",
+            "北京，３月１５日（中新社）",
+            Some("北京"),
+            Some("--03-15"),
+            "中新社",
+            None,
+        );
+        check(
+            "广州，2020年3月5日（新华社）— 广州",
+            "广州，2020年3月5日（新华社）",
+            Some("广州"),
+            Some("2020-03-05"),
+            "新华社",
+            Some("—"),
+        );
         check("LYON, 1er mars (AFP) - Les", "LYON, 1er mars (AFP)", Some("LYON"), Some("--03-01"), "AFP", Some("-"));
-        check("Paris, 14 juillet (AFP) – La", "Paris, 14 juillet (AFP)", Some("Paris"), Some("--07-14"), "AFP", Some("–"));
+        check(
+            "Paris, 14 juillet (AFP) – La",
+            "Paris, 14 juillet (AFP)",
+            Some("Paris"),
+            Some("--07-14"),
+            "AFP",
+            Some("–"),
+        );
         check("Genève, 3 déc. (ATS) - x", "Genève, 3 déc. (ATS)", Some("Genève"), Some("--12-03"), "ATS", Some("-"));
-        check("Berlin, 5. März (dpa) - Die", "Berlin, 5. März (dpa)", Some("Berlin"), Some("--03-05"), "dpa", Some("-"));
-        check("Wien, 12. Jänner (APA) - Der", "Wien, 12. Jänner (APA)", Some("Wien"), Some("--01-12"), "APA", Some("-"));
-        check("Madrid, 9 de octubre (EFE) - El", "Madrid, 9 de octubre (EFE)", Some("Madrid"), Some("--10-09"), "EFE", Some("-"));
+        check(
+            "Berlin, 5. März (dpa) - Die",
+            "Berlin, 5. März (dpa)",
+            Some("Berlin"),
+            Some("--03-05"),
+            "dpa",
+            Some("-"),
+        );
+        check(
+            "Wien, 12. Jänner (APA) - Der",
+            "Wien, 12. Jänner (APA)",
+            Some("Wien"),
+            Some("--01-12"),
+            "APA",
+            Some("-"),
+        );
+        check(
+            "Madrid, 9 de octubre (EFE) - El",
+            "Madrid, 9 de octubre (EFE)",
+            Some("Madrid"),
+            Some("--10-09"),
+            "EFE",
+            Some("-"),
+        );
     }
 
     #[test]

@@ -126,6 +126,86 @@ pub fn reader(name: &str) -> Option<&'static Reader> {
 
 /// The reader for a file name by its ending (case-insensitive); the text reader otherwise.
 pub fn reader_for_name(file_name: &str) -> &'static Reader {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    READERS.iter().find(|r| r.extensions.contains(&ext.as_str())).unwrap_or(&READERS[0])
+    reader_for_extension(file_name).unwrap_or(&READERS[0])
+}
+
+/// The reader that claims a file name's ending, if one does.
+pub fn reader_for_extension(file_name: &str) -> Option<&'static Reader> {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    READERS.iter().find(|r| r.extensions.contains(&ext.as_str()))
+}
+
+/// What the bytes themselves say they are, when nothing else does (standard input, a name with
+/// no known ending): a zip whose first entry is an EPUB `mimetype`, an XML document whose root is
+/// a NewsML-G2 item or message; otherwise the text reader.
+pub fn reader_for_bytes(bytes: &[u8]) -> &'static Reader {
+    let name = if sniff::is_epub(bytes) {
+        "epub"
+    } else if sniff::is_newsml(bytes) {
+        "newsml"
+    } else {
+        "text"
+    };
+    reader(name).expect("a registered reader")
+}
+
+/// The reader for an input: by its name's ending when it has a known one, else by its bytes.
+pub fn reader_for(file_name: Option<&str>, bytes: &[u8]) -> &'static Reader {
+    file_name.and_then(reader_for_extension).unwrap_or_else(|| reader_for_bytes(bytes))
+}
+
+pub mod sniff {
+    //! Recognising formats by their first bytes.
+
+    /// A zip (local file header) whose first entry is `mimetype` holding `application/epub+zip`.
+    pub fn is_epub(bytes: &[u8]) -> bool {
+        bytes.starts_with(b"PK\x03\x04")
+            && bytes.get(30..38) == Some(b"mimetype")
+            && bytes.get(38..58).is_some_and(|b| b == b"application/epub+zip")
+    }
+
+    /// An XML document (after an optional BOM, declaration, comments and white space) whose
+    /// root element is a NewsML-G2 `newsItem` or `newsMessage`, with or without a prefix.
+    pub fn is_newsml(bytes: &[u8]) -> bool {
+        let head = &bytes[..bytes.len().min(4096)];
+        let text = String::from_utf8_lossy(head);
+        let mut rest = text.trim_start_matches('\u{FEFF}').trim_start();
+        if !rest.starts_with('<') {
+            return false;
+        }
+        // Skip the declaration, processing instructions, comments and a doctype.
+        loop {
+            rest = rest.trim_start();
+            let skip = if rest.starts_with("<?") {
+                rest.find("?>").map(|i| i + 2)
+            } else if rest.starts_with("<!--") {
+                rest.find("-->").map(|i| i + 3)
+            } else if rest.starts_with("<!") {
+                rest.find('>').map(|i| i + 1)
+            } else {
+                break;
+            };
+            match skip {
+                Some(i) => rest = &rest[i..],
+                None => return false,
+            }
+        }
+        let name: String =
+            rest.trim_start_matches('<').chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
+        let local = name.rsplit(':').next().unwrap_or("");
+        matches!(local, "newsItem" | "newsMessage")
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn newsml_roots_are_recognised_with_or_without_a_prologue() {
+            assert!(is_newsml(b"<newsItem xmlns='x'/>"));
+            assert!(is_newsml(b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- c --><nar:newsMessage xmlns:nar='x'>"));
+            assert!(!is_newsml(b"<html><newsItem/></html>"));
+            assert!(!is_newsml(b"# newsItem\n\ntext"));
+        }
+    }
 }
