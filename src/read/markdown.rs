@@ -82,10 +82,40 @@ impl Frame {
     fn is_block_container(&self) -> bool {
         matches!(self, Frame::Root(_) | Frame::Quote(_) | Frame::Item(_))
     }
+
+    fn is_inline_target(&self) -> bool {
+        matches!(
+            self,
+            Frame::Paragraph { .. }
+                | Frame::Heading { .. }
+                | Frame::Cell(_)
+                | Frame::Emphasis(_)
+                | Frame::Strong(_)
+                | Frame::Link { .. }
+        )
+    }
+
+    /// Where a finished block goes.
+    fn is_block_home(&self) -> bool {
+        self.is_block_container() || matches!(self, Frame::List { .. })
+    }
+}
+
+/// Positions of the open frames that lookups want (see [`Builder::open`]).
+#[derive(Default)]
+struct FrameIndex {
+    not_skipped: Vec<usize>,
+    inline_targets: Vec<usize>,
+    block_homes: Vec<usize>,
+    tables: Vec<usize>,
 }
 
 struct Builder {
     stack: Vec<Frame>,
+    /// Indices into `stack`, innermost last, of the frames each kind of lookup wants, kept as
+    /// frames are pushed and popped: every lookup is O(1) however many frames (flattened, hence
+    /// skipped) a hostile input piles up.
+    open: FrameIndex,
     block_depth: usize,
     inline_depth: usize,
     top_start: usize,
@@ -96,6 +126,7 @@ struct Builder {
 pub fn parse(text: &str) -> (Vec<TopBlock>, Notes) {
     let mut b = Builder {
         stack: vec![Frame::Root(Vec::new())],
+        open: FrameIndex { not_skipped: vec![0], block_homes: vec![0], ..FrameIndex::default() },
         block_depth: 0,
         inline_depth: 0,
         top_start: 0,
@@ -113,6 +144,34 @@ pub fn parse(text: &str) -> (Vec<TopBlock>, Notes) {
 }
 
 impl Builder {
+    fn push_frame(&mut self, frame: Frame) {
+        let i = self.stack.len();
+        let open = &mut self.open;
+        for (wanted, list) in [
+            (!matches!(frame, Frame::Skipped), &mut open.not_skipped),
+            (frame.is_inline_target(), &mut open.inline_targets),
+            (frame.is_block_home(), &mut open.block_homes),
+            (matches!(frame, Frame::Table { .. }), &mut open.tables),
+        ] {
+            if wanted {
+                list.push(i);
+            }
+        }
+        self.stack.push(frame);
+    }
+
+    fn pop_frame(&mut self) -> Option<Frame> {
+        let frame = self.stack.pop()?;
+        let i = self.stack.len();
+        let open = &mut self.open;
+        for list in [&mut open.not_skipped, &mut open.inline_targets, &mut open.block_homes, &mut open.tables] {
+            if list.last() == Some(&i) {
+                list.pop();
+            }
+        }
+        Some(frame)
+    }
+
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         if self.stack.len() == 1 {
             self.top_start = range.start;
@@ -228,7 +287,7 @@ impl Builder {
             // Not enabled in the parser options.
             _ => Frame::Skipped,
         };
-        self.stack.push(frame);
+        self.push_frame(frame);
     }
 
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
@@ -236,7 +295,7 @@ impl Builder {
         if !matches!(tag, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Image | TagEnd::TableCell) {
             self.close_implicit(range.end);
         }
-        let frame = self.stack.pop().expect("an End event follows its Start");
+        let frame = self.pop_frame().expect("an End event follows its Start");
         match frame {
             Frame::Root(_) => unreachable!("the root is never closed by an event"),
             Frame::Skipped => {
@@ -283,8 +342,8 @@ impl Builder {
             }
             Frame::Cell(content) => {
                 // Cells sit in a (skipped) head or row frame above their table.
-                if let Some(Frame::Table { row, .. }) =
-                    self.stack.iter_mut().rev().find(|f| matches!(f, Frame::Table { .. }))
+                if let Some(&i) = self.open.tables.last()
+                    && let Frame::Table { row, .. } = &mut self.stack[i]
                 {
                     row.push(content);
                 }
@@ -326,9 +385,9 @@ impl Builder {
         }
         // Inline content directly in a block container (tight list items, flattened containers)
         // gets a paragraph of its own.
-        let open = self.stack.iter().rev().find(|f| !matches!(f, Frame::Skipped));
-        if open.is_some_and(|f| f.is_block_container() || matches!(f, Frame::List { .. })) {
-            self.stack.push(Frame::Paragraph { content: Vec::new(), implicit: true });
+        let open = self.open.not_skipped.last().map(|&i| &self.stack[i]);
+        if open.is_some_and(Frame::is_block_home) {
+            self.push_frame(Frame::Paragraph { content: Vec::new(), implicit: true });
         }
         let Some(target) = self.inline_target() else { return };
         // Join adjacent text runs (the parser splits text at entities and escapes).
@@ -341,21 +400,22 @@ impl Builder {
 
     /// The innermost open inline list.
     fn inline_target(&mut self) -> Option<&mut Vec<Inline>> {
-        self.stack.iter_mut().rev().find_map(|f| match f {
+        let &i = self.open.inline_targets.last()?;
+        match &mut self.stack[i] {
             Frame::Paragraph { content, .. }
             | Frame::Heading { content, .. }
             | Frame::Cell(content)
             | Frame::Emphasis(content)
             | Frame::Strong(content)
             | Frame::Link { content, .. } => Some(content),
-            _ => None,
-        })
+            _ => unreachable!("only inline targets are listed"),
+        }
     }
 
     /// Closes an implicit paragraph, if one is open; `end` is where the source has moved on to.
     fn close_implicit(&mut self, end: usize) {
         if let Some(Frame::Paragraph { implicit: true, .. }) = self.stack.last()
-            && let Some(Frame::Paragraph { content, .. }) = self.stack.pop()
+            && let Some(Frame::Paragraph { content, .. }) = self.pop_frame()
             && !content.is_empty()
         {
             self.push_block(paragraph_or_image(content), end);
@@ -370,32 +430,30 @@ impl Builder {
 
     fn push_block(&mut self, block: Block, end: usize) {
         let mut loosen_list_below = None;
-        for (i, frame) in self.stack.iter_mut().enumerate().rev() {
-            match frame {
-                Frame::Root(blocks) => {
-                    blocks.push(TopBlock { block, range: self.top_start..end.max(self.top_start) });
-                    return;
-                }
-                Frame::Item(blocks) => {
-                    // Two paragraphs in a row in one item (only flattening makes that) cannot be
-                    // a tight list: CommonMark needs a blank line between them.
-                    if matches!((&block, blocks.last()), (Block::Paragraph { .. }, Some(Block::Paragraph { .. }))) {
-                        loosen_list_below = Some(i);
-                    }
-                    blocks.push(block);
-                    break;
-                }
-                Frame::Quote(blocks) => {
-                    blocks.push(block);
-                    return;
-                }
-                Frame::List { items, .. } => {
-                    // Content of a flattened item inside a list that is still open.
-                    items.push(ListItem { blocks: vec![block] });
-                    return;
-                }
-                _ => {}
+        let i = *self.open.block_homes.last().expect("the root is always open");
+        match &mut self.stack[i] {
+            Frame::Root(blocks) => {
+                blocks.push(TopBlock { block, range: self.top_start..end.max(self.top_start) });
+                return;
             }
+            Frame::Item(blocks) => {
+                // Two paragraphs in a row in one item (only flattening makes that) cannot be
+                // a tight list: CommonMark needs a blank line between them.
+                if matches!((&block, blocks.last()), (Block::Paragraph { .. }, Some(Block::Paragraph { .. }))) {
+                    loosen_list_below = Some(i);
+                }
+                blocks.push(block);
+            }
+            Frame::Quote(blocks) => {
+                blocks.push(block);
+                return;
+            }
+            Frame::List { items, .. } => {
+                // Content of a flattened item inside a list that is still open.
+                items.push(ListItem { blocks: vec![block] });
+                return;
+            }
+            _ => unreachable!("only block homes are listed"),
         }
         if let Some(Frame::List { tight, .. }) =
             loosen_list_below.and_then(|i| i.checked_sub(1)).map(|i| &mut self.stack[i])
@@ -439,9 +497,9 @@ fn paragraph_or_image(mut content: Vec<Inline>) -> Block {
         let rest_is_caption = content[1..].first().is_none_or(|i| matches!(i, Inline::SoftBreak | Inline::LineBreak));
         if rest_is_caption {
             let mut caption = content.split_off(1);
-            while matches!(caption.first(), Some(Inline::SoftBreak | Inline::LineBreak)) {
-                caption.remove(0);
-            }
+            // Drained at once: removing breaks one by one from the front is quadratic.
+            let breaks = caption.iter().take_while(|i| matches!(i, Inline::SoftBreak | Inline::LineBreak)).count();
+            caption.drain(..breaks);
             if let Some(Inline::Image { src, alt, title }) = content.pop() {
                 return Block::Image { src, alt, title, caption };
             }
