@@ -8,6 +8,7 @@ mod determinism;
 mod epub;
 mod newsml;
 mod pack;
+mod peers_epub;
 mod properties;
 mod read;
 mod regression;

@@ -408,7 +408,7 @@ impl<'b> Archive<'b> {
 }
 
 /// Decodes `%XX` in a manifest href (they name files in the archive).
-fn percent_decode(href: &str) -> String {
+pub fn percent_decode(href: &str) -> String {
     let bytes = href.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -1,0 +1,154 @@
+//! EPUBCheck's own test publications (`../shared/peers/epubcheck/epub3`): newsarc's EPUB
+//! validation must agree with EPUBCheck's verdicts on the container, package document,
+//! navigation and external-identifier tests, and EPUBs written from the valid ones must pass
+//! EPUBCheck.
+//!
+//! A test publication is a folder (zipped here in memory: `mimetype` first, stored, no extra
+//! field) or an `.epub`; its name ends in `-valid`, `-error`, `-warning`, `-usage` or `-fatal`.
+//! The deliberate disagreements are read from `docs/validation-differences.md` (`## EPUB`).
+
+use crate::util::*;
+use newsarc::package::zip::{Method, ZipBuilder};
+use newsarc::validate::{Finding, Severity, article::check_file};
+use std::path::{Path, PathBuf};
+
+/// The suites checked: EPUBCheck's folders for OCF, package document, navigation document and
+/// external identifiers.
+const SUITES: &[&str] = &["04-ocf", "05-package-document", "07-navigation-document", "B-external-identifiers"];
+
+/// A test publication: its suite, name, expected outcome (the name's suffix) and bytes.
+struct Publication {
+    suite: &'static str,
+    name: String,
+    expected: &'static str,
+    bytes: Vec<u8>,
+}
+
+fn expected(name: &str) -> Option<&'static str> {
+    let stem = name.strip_suffix(".epub").unwrap_or(name);
+    ["valid", "error", "warning", "usage", "fatal"].into_iter().find(|k| stem.ends_with(&format!("-{k}")))
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((relative, path));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// An expanded publication zipped as EPUB requires: `mimetype` first and stored.
+fn zip_folder(dir: &Path) -> Vec<u8> {
+    let mut z = ZipBuilder::default();
+    let files = files_under(dir);
+    if let Some((_, path)) = files.iter().find(|(r, _)| r == "mimetype") {
+        z.add("mimetype", Method::Stored, &std::fs::read(path).unwrap()).unwrap();
+    }
+    for (relative, path) in files.iter().filter(|(r, _)| r != "mimetype") {
+        z.add(relative, Method::Deflated, &std::fs::read(path).unwrap()).unwrap();
+    }
+    z.finish().unwrap()
+}
+
+fn publications(root: &Path) -> Vec<Publication> {
+    let mut out = Vec::new();
+    for suite in SUITES {
+        let dir = root.join(suite).join("files");
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            let name = file_name(&path).to_string();
+            let Some(expected) = expected(&name) else { continue };
+            let bytes = if path.is_dir() {
+                zip_folder(&path)
+            } else if name.ends_with(".epub") {
+                std::fs::read(&path).unwrap()
+            } else {
+                continue; // a single package or content document: not a publication
+            };
+            out.push(Publication { suite, name, expected, bytes });
+        }
+    }
+    out
+}
+
+/// The deliberate disagreements: `- \`name\`: reason` lines under `## EPUB`.
+fn differences() -> Vec<String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/validation-differences.md"))
+        .expect("docs/validation-differences.md");
+    let section = text.split("\n## ").find(|s| s.starts_with("EPUB\n")).expect("a `## EPUB` section");
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split_once('`'))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+fn verdict(p: &Publication) -> (bool, Vec<Finding>) {
+    let file = format!("{}.epub", p.name.trim_end_matches(".epub"));
+    let findings = check_file(&p.name, &file, &p.bytes);
+    (findings.iter().any(|f| f.severity == Severity::Error), findings)
+}
+
+#[test]
+fn newsarc_agrees_with_epubcheck_on_its_test_publications() {
+    let Some(root) = shared("peers/epubcheck/epub3") else { return };
+    let differences = differences();
+    let publications = publications(&root);
+    assert!(publications.len() > 100, "only {} test publications found", publications.len());
+    let mut table: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
+    let mut false_invalid = Vec::new();
+    let mut missed = Vec::new();
+    let mut excused = Vec::new();
+    for p in &publications {
+        let (invalid, findings) = verdict(p);
+        let should_be_invalid = matches!(p.expected, "error" | "fatal");
+        let row = table.entry((p.suite, p.expected)).or_default();
+        row.0 += 1;
+        if invalid {
+            row.1 += 1;
+        }
+        if invalid != should_be_invalid {
+            let said: Vec<String> = findings.iter().map(|f| format!("{} {}", f.code, f.message)).collect();
+            let line = format!("{}/{}: {}", p.suite, p.name, if invalid { said.join(" | ") } else { "no error".into() });
+            if differences.contains(&p.name) {
+                excused.push(line);
+            } else if invalid {
+                false_invalid.push(line);
+            } else {
+                missed.push(line);
+            }
+        }
+    }
+    println!("{:<24} {:<8} {:>5} {:>8}", "suite", "expected", "total", "invalid");
+    for ((suite, kind), (total, invalid)) in &table {
+        println!("{suite:<24} {kind:<8} {total:>5} {invalid:>8}");
+    }
+    println!("deliberate differences (docs/validation-differences.md):\n  {}", excused.join("\n  "));
+    println!("missed errors:\n  {}", missed.join("\n  "));
+    assert!(false_invalid.is_empty(), "valid publications called invalid:\n{}", false_invalid.join("\n"));
+    let errors: usize = table.iter().filter(|((_, k), _)| *k == "error").map(|(_, (t, _))| t).sum();
+    let caught: usize = table.iter().filter(|((_, k), _)| *k == "error").map(|(_, (_, i))| i).sum();
+    assert!(caught * 100 >= errors * 80, "only {caught} of {errors} `-error` publications called invalid");
+    let fatal_missed: Vec<&String> = missed.iter().filter(|m| m.contains("-fatal")).collect();
+    assert!(fatal_missed.is_empty(), "`-fatal` publications not called invalid: {fatal_missed:?}");
+    // Every listed difference must still be one: a stale entry would hide a regression.
+    for name in &differences {
+        assert!(
+            excused.iter().any(|e| e.contains(&format!("/{name}: "))),
+            "docs/validation-differences.md lists `{name}`, but newsarc now agrees with EPUBCheck on it"
+        );
+    }
+}
