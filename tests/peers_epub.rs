@@ -12,9 +12,21 @@ use newsarc::package::zip::{Method, ZipBuilder};
 use newsarc::validate::{Finding, Severity, article::check_file};
 use std::path::{Path, PathBuf};
 
-/// The suites checked: EPUBCheck's folders for OCF, package document, navigation document and
-/// external identifiers.
-const SUITES: &[&str] = &["04-ocf", "05-package-document", "07-navigation-document", "B-external-identifiers"];
+/// The suites whose verdicts are compared: EPUBCheck's folders for the container (OCF), the
+/// package document, the navigation document and external identifiers.
+const SCOPED: &[&str] = &["04-ocf", "05-package-document", "07-navigation-document", "B-external-identifiers"];
+/// The other suites (content documents, resources, layout, media overlays): newsarc does not
+/// check what they test, but must call none of their valid publications invalid.
+const OTHERS: &[&str] = &[
+    "00-minimal",
+    "02-epub-publication-conformance",
+    "03-resources",
+    "06-content-document",
+    "08-layout",
+    "09-media-overlays",
+    "D-vocabularies",
+    "H-media-type-registrations",
+];
 
 /// A test publication: its suite, name, expected outcome (the name's suffix) and bytes.
 struct Publication {
@@ -63,9 +75,10 @@ fn zip_folder(dir: &Path) -> Vec<u8> {
 
 fn publications(root: &Path) -> Vec<Publication> {
     let mut out = Vec::new();
-    for suite in SUITES {
+    for suite in SCOPED.iter().chain(OTHERS) {
         let dir = root.join(suite).join("files");
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let Ok(listing) = std::fs::read_dir(&dir) else { continue };
+        let mut entries: Vec<PathBuf> = listing.map(|e| e.unwrap().path()).collect();
         entries.sort();
         for path in entries {
             let name = file_name(&path).to_string();
@@ -120,9 +133,12 @@ fn newsarc_agrees_with_epubcheck_on_its_test_publications() {
         if invalid {
             row.1 += 1;
         }
-        if invalid != should_be_invalid {
+        // Outside the scoped suites only a false INVALID counts.
+        let counts = SCOPED.contains(&p.suite) || !should_be_invalid;
+        if invalid != should_be_invalid && counts {
             let said: Vec<String> = findings.iter().map(|f| format!("{} {}", f.code, f.message)).collect();
-            let line = format!("{}/{}: {}", p.suite, p.name, if invalid { said.join(" | ") } else { "no error".into() });
+            let line =
+                format!("{}/{}: {}", p.suite, p.name, if invalid { said.join(" | ") } else { "no error".into() });
             if differences.contains(&p.name) {
                 excused.push(line);
             } else if invalid {
@@ -139,8 +155,9 @@ fn newsarc_agrees_with_epubcheck_on_its_test_publications() {
     println!("deliberate differences (docs/validation-differences.md):\n  {}", excused.join("\n  "));
     println!("missed errors:\n  {}", missed.join("\n  "));
     assert!(false_invalid.is_empty(), "valid publications called invalid:\n{}", false_invalid.join("\n"));
-    let errors: usize = table.iter().filter(|((_, k), _)| *k == "error").map(|(_, (t, _))| t).sum();
-    let caught: usize = table.iter().filter(|((_, k), _)| *k == "error").map(|(_, (_, i))| i).sum();
+    let scoped = |s: &str| SCOPED.contains(&s);
+    let errors: usize = table.iter().filter(|((s, k), _)| *k == "error" && scoped(s)).map(|(_, (t, _))| t).sum();
+    let caught: usize = table.iter().filter(|((s, k), _)| *k == "error" && scoped(s)).map(|(_, (_, i))| i).sum();
     assert!(caught * 100 >= errors * 80, "only {caught} of {errors} `-error` publications called invalid");
     let fatal_missed: Vec<&String> = missed.iter().filter(|m| m.contains("-fatal")).collect();
     assert!(fatal_missed.is_empty(), "`-fatal` publications not called invalid: {fatal_missed:?}");

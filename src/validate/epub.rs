@@ -137,6 +137,8 @@ enum Use {
 struct Reference {
     url: String,
     use_: Use,
+    /// From a style sheet (`url()`, `@import`): fonts there may be of any font format.
+    css: bool,
 }
 
 /// What a document's content needs from its manifest item.
@@ -176,8 +178,12 @@ impl Check<'_> {
             );
         }
         // Entries by normalised name: file names may be composed or decomposed in references.
-        let names: BTreeMap<String, String> =
-            zip.file_names().flatten().filter(|n| !n.ends_with('/')).map(|n| (n.nfc().collect(), n.to_string())).collect();
+        let names: BTreeMap<String, String> = zip
+            .file_names()
+            .flatten()
+            .filter(|n| !n.ends_with('/'))
+            .map(|n| (n.nfc().collect(), n.to_string()))
+            .collect();
         let mut archive = Archive { zip: &mut zip, names, total: 0 };
         let pub_ = Publication::default();
         self.container(&mut archive, pub_);
@@ -239,7 +245,10 @@ impl Check<'_> {
             }
             let file_name = name.rsplit('/').next().unwrap_or(name);
             if let Some(c) = name.chars().find(|c| is_forbidden_in_name(*c)) {
-                self.error("NA-EPUB-010", format!("the file name `{name}` holds U+{:04X}, which EPUB forbids", c as u32));
+                self.error(
+                    "NA-EPUB-010",
+                    format!("the file name `{name}` holds U+{:04X}, which EPUB forbids", c as u32),
+                );
             } else if file_name.ends_with('.') {
                 self.error("NA-EPUB-010", format!("the file name `{name}` ends with `.`, which EPUB forbids"));
             }
@@ -339,7 +348,9 @@ impl Check<'_> {
                 if !matches!(e.attribute("Method"), Some("0" | "8")) {
                     self.error("NA-EPUB-007", format!("`{name}`: a `Compression` Method must be 0 or 8"));
                 }
-                if !e.attribute("OriginalLength").is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+                if !e
+                    .attribute("OriginalLength")
+                    .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
                 {
                     self.error("NA-EPUB-007", format!("`{name}`: a `Compression` OriginalLength must be a length"));
                 }
@@ -401,7 +412,10 @@ impl Check<'_> {
             Ok(doc) => Some(doc),
             Err(e) => {
                 let (line, column) = crate::read::lines::LineIndex::locate(text, e.offset);
-                self.error("NA-EPUB-012", format!("`{path}`: not well-formed XML at line {line}, column {column}: {}", e.message));
+                self.error(
+                    "NA-EPUB-012",
+                    format!("`{path}`: not well-formed XML at line {line}, column {column}: {}", e.message),
+                );
                 None
             }
         }
@@ -456,12 +470,18 @@ impl Check<'_> {
             };
             if let Some(path) = &path {
                 if let Some(other) = by_path.insert(path.clone(), id.clone()) {
-                    self.error("NA-EPUB-019", format!("`{name}`: the items `{other}` and `{id}` are the same file `{path}`"));
+                    self.error(
+                        "NA-EPUB-019",
+                        format!("`{name}`: the items `{other}` and `{id}` are the same file `{path}`"),
+                    );
                 }
                 if *path == publication.rootfile {
                     self.error("NA-EPUB-019", format!("`{name}`: the item `{id}` is the package document itself"));
                 } else if path.starts_with("META-INF/") {
-                    self.error("NA-EPUB-020", format!("`{name}`: the item `{id}` is in META-INF, which holds no publication resources"));
+                    self.error(
+                        "NA-EPUB-020",
+                        format!("`{name}`: the item `{id}` is in META-INF, which holds no publication resources"),
+                    );
                 } else if !archive.exists(path) {
                     self.error("NA-EPUB-003", format!("the manifest lists `{href}`, which is not in the archive"));
                 }
@@ -474,7 +494,10 @@ impl Check<'_> {
                 if *fallback == item.id {
                     self.error("NA-EPUB-028", format!("`{name}`: the item `{}` falls back to itself", item.id));
                 } else if !publication.items.iter().any(|i| i.id == *fallback) {
-                    self.error("NA-EPUB-028", format!("`{name}`: the item `{}` falls back to the unknown id `{fallback}`", item.id));
+                    self.error(
+                        "NA-EPUB-028",
+                        format!("`{name}`: the item `{}` falls back to the unknown id `{fallback}`", item.id),
+                    );
                 }
             }
         }
@@ -482,7 +505,8 @@ impl Check<'_> {
         for itemref in opf.child("spine").into_iter().flat_map(|s| s.elements()).filter(|e| e.name == "itemref") {
             let idref = itemref.attribute("idref").unwrap_or_default();
             match publication.items.iter().position(|i| i.id == idref) {
-                None => self.error("NA-EPUB-028", format!("`{name}`: the spine names `{idref}`, which is not in the manifest")),
+                None => self
+                    .error("NA-EPUB-028", format!("`{name}`: the spine names `{idref}`, which is not in the manifest")),
                 Some(i) => {
                     let item = &publication.items[i];
                     if !is_content_document(&item.media_type) && item.fallback.is_none() {
@@ -527,11 +551,17 @@ impl Check<'_> {
             metadata.elements().filter(move |e| e.name == local && e.namespace.as_deref() == Some(DC_NS))
         }
         let dc = |local: &'static str| dc(metadata, local);
-        let mut missing: Vec<&str> =
-            ["identifier", "title", "language"].into_iter().filter(|n| !dc(n).any(|e| !e.text().trim().is_empty())).collect();
+        let mut missing: Vec<&str> = ["identifier", "title", "language"]
+            .into_iter()
+            .filter(|n| !dc(n).any(|e| !e.text().trim().is_empty()))
+            .collect();
         let modified: Vec<String> = metadata
             .elements()
-            .filter(|e| e.name == "meta" && e.attribute("property") == Some("dcterms:modified") && e.attribute("refines").is_none())
+            .filter(|e| {
+                e.name == "meta"
+                    && e.attribute("property") == Some("dcterms:modified")
+                    && e.attribute("refines").is_none()
+            })
             .map(|e| e.text().trim().to_string())
             .collect();
         if modified.is_empty() {
@@ -557,8 +587,11 @@ impl Check<'_> {
             }
         }
         let unique = opf.attribute("unique-identifier").unwrap_or_default();
-        if !dc("identifier").any(|e| e.attribute("id").is_some_and(|id| id.trim() == unique.trim()) && !unique.is_empty()) {
-            let message = format!("`{name}`: the package's unique-identifier `{unique}` does not name a `dc:identifier`");
+        if !dc("identifier")
+            .any(|e| e.attribute("id").is_some_and(|id| id.trim() == unique.trim()) && !unique.is_empty())
+        {
+            let message =
+                format!("`{name}`: the package's unique-identifier `{unique}` does not name a `dc:identifier`");
             self.error("NA-EPUB-015", message);
         }
     }
@@ -572,7 +605,10 @@ impl Check<'_> {
                     && !tag.is_empty()
                     && !is_well_formed_language_tag(tag)
                 {
-                    self.error("NA-EPUB-017", format!("`{name}`: `{attribute}=\"{tag}\"` is not a well-formed language tag"));
+                    self.error(
+                        "NA-EPUB-017",
+                        format!("`{name}`: `{attribute}=\"{tag}\"` is not a well-formed language tag"),
+                    );
                 }
             }
             stack.extend(e.elements());
@@ -639,8 +675,10 @@ impl Check<'_> {
             let base = dir_of(path);
             for r in &references {
                 if is_remote(&r.url) {
-                    let declared = publication.items.iter().find(|i| i.href == r.url);
+                    let without_fragment = r.url.split('#').next().unwrap_or_default();
+                    let declared = publication.items.iter().find(|i| i.href == r.url || i.href == without_fragment);
                     if let Some(d) = declared
+                        && !r.css
                         && !is_remote_allowed(&d.media_type)
                     {
                         let message = format!(
@@ -672,10 +710,8 @@ impl Check<'_> {
                 }
                 let manifest = publication.items.iter().position(|i| i.path.as_deref() == Some(target.as_str()));
                 match manifest {
-                    None if !archive.exists(&target) => self.error(
-                        "NA-EPUB-024",
-                        format!("`{path}` refers to `{}`, which is not in the archive", r.url),
-                    ),
+                    None if !archive.exists(&target) => self
+                        .error("NA-EPUB-024", format!("`{path}` refers to `{}`, which is not in the archive", r.url)),
                     None => self.error(
                         "NA-EPUB-023",
                         format!("`{path}` refers to `{}`, which is in the archive but not in the manifest", r.url),
@@ -694,7 +730,7 @@ impl Check<'_> {
                         if let (Some(fragment), Some(defined)) = (&fragment, ids.get(&target))
                             && !fragment.is_empty()
                             && !fragment.starts_with("epubcfi(")
-                            && !fragment.contains('(')
+                            && !fragment.contains(['(', '='])
                             && r.use_ != Use::Embed
                             && !defined.contains(fragment.as_str())
                         {
@@ -736,7 +772,8 @@ impl Check<'_> {
                 let message = format!("`{}` needs the manifest property `{property}`, which its item lacks", item.href);
                 self.error("NA-EPUB-025", message);
             } else if declared && !needed && applies {
-                let message = format!("`{}` declares the manifest property `{property}` but does not need it", item.href);
+                let message =
+                    format!("`{}` declares the manifest property `{property}` but does not need it", item.href);
                 if property == "remote-resources" {
                     self.find("NA-EPUB-027", Severity::Warning, message);
                 } else {
@@ -755,7 +792,10 @@ impl Check<'_> {
             if let (Some(a), Some(b)) = (e.attribute("lang"), e.attribute("xml:lang"))
                 && !a.eq_ignore_ascii_case(b)
             {
-                self.error("NA-EPUB-034", format!("`{path}`: `lang=\"{a}\"` and `xml:lang=\"{b}\"` differ on `{}`", e.name));
+                self.error(
+                    "NA-EPUB-034",
+                    format!("`{path}`: `lang=\"{a}\"` and `xml:lang=\"{b}\"` differ on `{}`", e.name),
+                );
             }
             match ns {
                 Some(SVG_NS) if root.namespace.as_deref() == Some(XHTML_NS) => needs.svg = true,
@@ -763,7 +803,8 @@ impl Check<'_> {
                 Some(OPS_NS) if e.name == "switch" => needs.switch = true,
                 _ => {}
             }
-            let mut add = |url: &str, use_: Use| references.push(Reference { url: url.trim().to_string(), use_ });
+            let mut add =
+                |url: &str, use_: Use| references.push(Reference { url: url.trim().to_string(), use_, css: false });
             match (ns, e.name.as_str()) {
                 (Some(XHTML_NS), "a" | "area") => {
                     if let Some(h) = e.attribute("href") {
@@ -773,7 +814,14 @@ impl Check<'_> {
                 (Some(XHTML_NS), "link") => {
                     let rel = e.attribute("rel").unwrap_or_default();
                     if let Some(h) = e.attribute("href") {
-                        add(h, if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("stylesheet")) { Use::Embed } else { Use::Cite });
+                        add(
+                            h,
+                            if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("stylesheet")) {
+                                Use::Embed
+                            } else {
+                                Use::Cite
+                            },
+                        );
                     }
                 }
                 (Some(XHTML_NS), "script") => {
@@ -867,7 +915,8 @@ impl Check<'_> {
             self.error("NA-EPUB-029", format!("`{path}`: the navigation document has no `toc` nav"));
         }
         let base = dir_of(path);
-        for n in navs.iter().filter(|n| types(n).iter().any(|t| matches!(t.as_str(), "toc" | "page-list" | "landmarks")))
+        for n in
+            navs.iter().filter(|n| types(n).iter().any(|t| matches!(t.as_str(), "toc" | "page-list" | "landmarks")))
         {
             let mut stack = vec![*n];
             while let Some(e) = stack.pop() {
@@ -884,8 +933,10 @@ impl Check<'_> {
                 if let Some(item) = publication.items.iter().find(|i| i.path.as_deref() == Some(target.as_str()))
                     && !is_content_document(&item.media_type)
                 {
-                    let message =
-                        format!("`{path}`: the nav links to `{href}`, which is {}, not a content document", item.media_type);
+                    let message = format!(
+                        "`{path}`: the nav links to `{href}`, which is {}, not a content document",
+                        item.media_type
+                    );
                     self.error("NA-EPUB-032", message);
                 }
             }
@@ -1013,19 +1064,28 @@ fn quoted_strings(s: &str) -> Vec<String> {
 
 /// `url(...)` and `@import "..."` in a style sheet.
 fn css_references(css: &str, out: &mut Vec<Reference>) {
+    // `@namespace` names a namespace, not a resource.
+    let mut kept = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.to_ascii_lowercase().find("@namespace") {
+        kept.push_str(&rest[..i]);
+        rest = rest[i..].find(';').map_or("", |end| &rest[i + end + 1..]);
+    }
+    kept.push_str(rest);
+    let css = kept.as_str();
     let lower = css.to_ascii_lowercase();
     for (i, _) in lower.match_indices("url(") {
         let rest = &css[i + 4..];
         let Some(close) = rest.find(')') else { continue };
         let url = rest[..close].trim().trim_matches(['"', '\'']).trim();
-        out.push(Reference { url: url.to_string(), use_: Use::Embed });
+        out.push(Reference { url: url.to_string(), use_: Use::Embed, css: true });
     }
     for (i, _) in lower.match_indices("@import") {
         let rest = css[i + 7..].trim_start();
         if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
             && let Some(close) = rest[1..].find(q)
         {
-            out.push(Reference { url: rest[1..1 + close].to_string(), use_: Use::Embed });
+            out.push(Reference { url: rest[1..1 + close].to_string(), use_: Use::Embed, css: true });
         }
     }
 }
@@ -1102,16 +1162,34 @@ fn is_modified_syntax(s: &str) -> bool {
 /// A well-formed BCP 47 language tag (RFC 5646 syntax; registry membership is not checked).
 pub fn is_well_formed_language_tag(tag: &str) -> bool {
     const IRREGULAR: &[&str] = &[
-        "en-gb-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo",
-        "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-be-fr", "sgn-be-nl", "sgn-ch-de",
+        "en-gb-oed",
+        "i-ami",
+        "i-bnn",
+        "i-default",
+        "i-enochian",
+        "i-hak",
+        "i-klingon",
+        "i-lux",
+        "i-mingo",
+        "i-navajo",
+        "i-pwn",
+        "i-tao",
+        "i-tay",
+        "i-tsu",
+        "sgn-be-fr",
+        "sgn-be-nl",
+        "sgn-ch-de",
     ];
     let lower = tag.to_ascii_lowercase();
     if IRREGULAR.contains(&lower.as_str()) {
         return true;
     }
     let parts: Vec<&str> = lower.split('-').collect();
-    let alpha = |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
-    let alnum = |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let alpha =
+        |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
+    let alnum = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
     let private = |rest: &[&str]| !rest.is_empty() && rest.iter().all(|p| alnum(p, 1, 8));
     if parts[0] == "x" {
         return private(&parts[1..]);
@@ -1132,12 +1210,15 @@ pub fn is_well_formed_language_tag(tag: &str) -> bool {
     if i < parts.len() && alpha(parts[i], 4, 4) {
         i += 1;
     }
-    if i < parts.len() && (alpha(parts[i], 2, 2) || (parts[i].len() == 3 && parts[i].bytes().all(|b| b.is_ascii_digit()))) {
+    if i < parts.len()
+        && (alpha(parts[i], 2, 2) || (parts[i].len() == 3 && parts[i].bytes().all(|b| b.is_ascii_digit())))
+    {
         i += 1;
     }
     let mut variants = BTreeSet::new();
     while i < parts.len()
-        && (alnum(parts[i], 5, 8) || (parts[i].len() == 4 && parts[i].as_bytes()[0].is_ascii_digit() && alnum(parts[i], 4, 4)))
+        && (alnum(parts[i], 5, 8)
+            || (parts[i].len() == 4 && parts[i].as_bytes()[0].is_ascii_digit() && alnum(parts[i], 4, 4)))
     {
         if !variants.insert(parts[i]) {
             return false;
@@ -1170,7 +1251,9 @@ mod tests {
 
     #[test]
     fn language_tags() {
-        for good in ["en", "en-US", "zh-Hant-TW", "sgn-BE-FR", "x-private", "de-CH-1996", "ar-x-news", "fil", "i-klingon"] {
+        for good in
+            ["en", "en-US", "zh-Hant-TW", "sgn-BE-FR", "x-private", "de-CH-1996", "ar-x-news", "fil", "i-klingon"]
+        {
             assert!(is_well_formed_language_tag(good), "{good}");
         }
         for bad in ["", "en_US", "e", "en-", "123", "en-US-x", "de-1996-1996", " en", "en-a-b"] {
@@ -1192,10 +1275,16 @@ mod tests {
         let svg = "<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\"><svg/>";
         assert_eq!(
             external_identifier(svg),
-            Some((Some("-//W3C//DTD SVG 1.1//EN".to_string()), "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd".to_string()))
+            Some((
+                Some("-//W3C//DTD SVG 1.1//EN".to_string()),
+                "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd".to_string()
+            ))
         );
         assert_eq!(external_identifier("<!DOCTYPE html>\n<html/>"), None);
-        assert_eq!(external_identifier("<!DOCTYPE x SYSTEM 'file:///etc/passwd'><x/>"), Some((None, "file:///etc/passwd".to_string())));
+        assert_eq!(
+            external_identifier("<!DOCTYPE x SYSTEM 'file:///etc/passwd'><x/>"),
+            Some((None, "file:///etc/passwd".to_string()))
+        );
     }
 
     #[test]
