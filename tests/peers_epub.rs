@@ -169,3 +169,41 @@ fn newsarc_agrees_with_epubcheck_on_its_test_publications() {
         );
     }
 }
+
+/// `newsarc convert foreign.epub --to epub` on every valid test publication (any suite) newsarc
+/// reads as an article: each EPUB written must pass EPUBCheck (one JVM for all). Publications
+/// the reader refuses are counted and listed with the reason.
+#[test]
+fn epubs_written_from_valid_test_publications_pass_epubcheck() {
+    let Some(root) = shared("peers/epubcheck/epub3") else { return };
+    let Some(check) = oracle("check-epub") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (mut written, mut refused) = (Vec::new(), Vec::new());
+    let valid = publications(&root).into_iter().filter(|p| matches!(p.expected, "valid" | "warning" | "usage"));
+    for (i, p) in valid.enumerate() {
+        // Names are made unique and plain: the suites repeat some names.
+        let source = dir.path().join(format!("in-{i:03}.epub"));
+        std::fs::write(&source, &p.bytes).unwrap();
+        let article = match try_load_path(&source) {
+            Ok(a) => a,
+            Err(e) => {
+                refused.push(format!("{}/{}: {e}", p.suite, p.name));
+                continue;
+            }
+        };
+        let epub = newsarc::convert::render(&article, &["epub"], newsarc::convert::Naming::ById).unwrap();
+        let out = dir.path().join(format!("out-{i:03}.epub"));
+        std::fs::write(&out, &epub[0].bytes).unwrap();
+        written.push((out, format!("{}/{}", p.suite, p.name)));
+    }
+    println!("{} written, {} refused by the reader:\n  {}", written.len(), refused.len(), refused.join("\n  "));
+    assert!(written.len() >= 80, "only {} of the valid publications read as articles", written.len());
+    let paths: Vec<&PathBuf> = written.iter().map(|(p, _)| p).collect();
+    let out = std::process::Command::new(check).args(&paths).output().unwrap();
+    let mut report = String::from_utf8_lossy(&out.stdout).into_owned();
+    for (path, name) in &written {
+        report = report.replace(&path.display().to_string(), name);
+    }
+    assert!(out.status.success(), "{report}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(report.lines().filter(|l| l.ends_with(": valid")).count(), written.len(), "{report}");
+}
