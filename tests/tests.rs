@@ -6,6 +6,7 @@ mod cli;
 mod conformance;
 mod determinism;
 mod epub;
+mod epub_validation;
 mod newsml;
 mod pack;
 mod peers_epub;
