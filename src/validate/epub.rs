@@ -22,19 +22,21 @@
 //!   language tag · `NA-EPUB-018` a manifest URL that is absolute-path, leaves the container, or
 //!   holds a query, a fragment or a space · `NA-EPUB-019` manifest items: duplicate ids, two for
 //!   one file, one for the package document, missing attributes · `NA-EPUB-020` a publication
-//!   resource in `META-INF` · `NA-EPUB-021` an unknown item property · `NA-EPUB-022` a remote
-//!   resource of a kind that must be in the container · `NA-EPUB-028` spine and fallbacks ·
-//!   `NA-EPUB-035` a metadata link to a local file without `media-type`;
-//! - references: `NA-EPUB-003` a manifest item not in the archive · `NA-EPUB-024` a reference to a
-//!   file not in the archive (a warning from a metadata link) · `NA-EPUB-023` a resource used but
-//!   not in the manifest · `NA-EPUB-025` a manifest property (`remote-resources`, `scripted`,
+//!   resource in `META-INF` · `NA-EPUB-021` an unknown item property · `NA-EPUB-028` spine and
+//!   fallbacks · `NA-EPUB-035` a metadata link to a local file without `media-type`;
+//! - references: `NA-EPUB-003` a manifest item not in the archive · `NA-EPUB-022` a remote
+//!   resource used from content that must be in the container (not audio, video or a font) ·
+//!   `NA-EPUB-024` a reference to a file not in the archive (a warning from a metadata link) ·
+//!   `NA-EPUB-023` a resource used but not in the manifest · `NA-EPUB-025` a manifest property (`remote-resources`, `scripted`,
 //!   `svg`, `mathml`, `switch`) the content needs but lacks · `NA-EPUB-026` one it declares but
 //!   does not need · `NA-EPUB-027` (warning) `remote-resources` declared but nothing remote used ·
 //!   `NA-EPUB-031` a hyperlink to a content document not in the spine · `NA-EPUB-033` a non-linear
-//!   spine item nothing links to;
+//!   spine item nothing links to · `NA-EPUB-038` a fragment the target document does not define;
 //! - navigation: `NA-EPUB-004` no navigation document · `NA-EPUB-029` more than one, or no `toc`
 //!   nav · `NA-EPUB-030` a remote link in the `toc`, `page-list` or `landmarks` nav ·
 //!   `NA-EPUB-032` a nav link to a file that is not a content document.
+//!
+//! `NA-EPUB-037` (a valid EPUB newsarc cannot read as an article) belongs to `validate::article`.
 //!
 //! Reading is safe: the archive stays in memory under the reader's [`Limits`]; XML goes through
 //! `read::xml` (no DTD entity is ever expanded, nothing is fetched).
