@@ -292,8 +292,9 @@ impl<'a> ArticleCheck<'a> {
             return None;
         }
         let options = ReadOptions { source_name: Some(name.to_string()), ..ReadOptions::default() };
-        match epub::read(bytes, &options) {
-            Ok(article) => Some(Some(article)),
+        // Alone, a collection book is as good as one article.
+        match epub::read_articles(bytes, &options) {
+            Ok(articles) => Some(articles.into_iter().next()),
             Err(e) => {
                 self.findings.push(Finding {
                     code: "NA-EPUB-037",
