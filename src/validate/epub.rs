@@ -553,10 +553,8 @@ impl Check<'_> {
             metadata.elements().filter(move |e| e.name == local && e.namespace.as_deref() == Some(DC_NS))
         }
         let dc = |local: &'static str| dc(metadata, local);
-        let mut missing: Vec<&str> = ["identifier", "title", "language"]
-            .into_iter()
-            .filter(|n| !dc(n).any(|e| !e.text().trim().is_empty()))
-            .collect();
+        let mut missing: Vec<&str> =
+            ["identifier", "title", "language"].into_iter().filter(|n| dc(n).next().is_none()).collect();
         let modified: Vec<String> = metadata
             .elements()
             .filter(|e| {
@@ -670,6 +668,8 @@ impl Check<'_> {
             documents.push((index, references, needs));
         }
         // Then each reference is checked against the manifest, the archive and those ids.
+        let by_path: HashMap<&str, usize> =
+            publication.items.iter().enumerate().filter_map(|(n, i)| Some((i.path.as_deref()?, n))).collect();
         let mut hyperlinked: BTreeSet<String> = BTreeSet::new();
         for (index, references, mut needs) in documents {
             let item = &publication.items[index];
@@ -710,7 +710,7 @@ impl Check<'_> {
                 if target == publication.rootfile && fragment.as_deref().is_some_and(|f| f.starts_with("epubcfi(")) {
                     continue;
                 }
-                let manifest = publication.items.iter().position(|i| i.path.as_deref() == Some(target.as_str()));
+                let manifest = by_path.get(target.as_str()).copied();
                 match manifest {
                     None if !archive.exists(&target) => self
                         .error("NA-EPUB-024", format!("`{path}` refers to `{}`, which is not in the archive", r.url)),
