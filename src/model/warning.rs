@@ -42,6 +42,10 @@ pub enum WarningCode {
     /// A NewsML-G2 item's content is elsewhere (`remoteContent`); only its metadata was read.
     #[serde(rename = "NA-READ-011")]
     RemoteContent,
+    /// An EPUB spine item that is not an XHTML content document (SVG, an image, a remote file)
+    /// was skipped; its text, if any, is not in the article.
+    #[serde(rename = "NA-READ-012")]
+    SpineItemSkipped,
 }
 
 impl WarningCode {
@@ -59,6 +63,7 @@ impl WarningCode {
             WarningCode::SetextHeadline => "NA-READ-009",
             WarningCode::ClosingBreakUnderText => "NA-READ-010",
             WarningCode::RemoteContent => "NA-READ-011",
+            WarningCode::SpineItemSkipped => "NA-READ-012",
         }
     }
 }

@@ -1,5 +1,7 @@
 //! EPUB publications back into articles: newsarc's own exactly (so round trips hold), and simple
-//! ones from other producers as well as they allow.
+//! ones from other producers as well as they allow: hrefs may be percent-encoded and name files
+//! composed or decomposed; spine items that are not XHTML content documents in the container
+//! (SVG, images, remote files, which are never fetched) are skipped with a warning.
 //!
 //! The archive is read in memory with caps ([`Limits`]): entry count, sizes, compression ratio;
 //! names must be safe (no absolute paths, no `..`), symlinks are refused. The package document
@@ -18,6 +20,7 @@ use crate::model::{
 };
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read};
+use unicode_normalization::UnicodeNormalization;
 
 /// Caps on what an archive may hold before it is refused: one EPUB by default, a whole package
 /// with [`Limits::package`].
@@ -120,18 +123,29 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
     let manifest = opf.child("manifest");
     let spine: Vec<String> = opf
         .child("spine")
-        .map(|s| s.elements().filter_map(|i| i.attribute("idref")).map(str::to_string).collect())
+        .map(|s| s.elements().filter_map(|i| i.attribute("idref")).map(|i| i.trim().to_string()).collect())
         .unwrap_or_default();
     let mut documents = Vec::new();
+    let mut skipped = Vec::new();
     for idref in &spine {
-        let item = manifest.and_then(|m| m.elements().find(|i| i.attribute("id") == Some(idref.as_str())));
+        let item =
+            manifest.and_then(|m| m.elements().find(|i| i.attribute("id").map(str::trim) == Some(idref.as_str())));
         let Some(item) = item else { continue };
         let is_nav = item.attribute("properties").is_some_and(|p| p.split_whitespace().any(|p| p == "nav"));
-        if is_nav || item.attribute("media-type") != Some("application/xhtml+xml") {
+        let href = item.attribute("href").unwrap_or_default();
+        let media_type = item.attribute("media-type").unwrap_or_default();
+        if is_nav {
             continue;
         }
-        let href = item.attribute("href").unwrap_or_default();
-        documents.push((href.to_string(), book.xml(&format!("{base}{}", percent_decode(href)))?.root));
+        // Other content (SVG, images, remote files: never fetched) is skipped, and said so.
+        if media_type != "application/xhtml+xml" || crate::write::html::is_absolute_url(href) {
+            skipped.push(Warning::new(
+                WarningCode::SpineItemSkipped,
+                format!("the spine item `{href}` ({media_type}) is not an XHTML content document in the publication; skipped"),
+            ));
+            continue;
+        }
+        documents.push((href.to_string(), book.xml(&join(&base, href))?.root));
     }
     if documents.is_empty() {
         return Err(ReadError::Container("the spine holds no XHTML content document".to_string()));
@@ -156,6 +170,12 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
                 let id = if many { format!("{base_id}-{:04}", i + 1) } else { base_id.clone() };
                 ours(doc, &meta, many, id, source.clone())
             })
+            .map(|a| {
+                a.map(|mut a| {
+                    a.warnings.extend(skipped.iter().cloned());
+                    a
+                })
+            })
             .collect();
     }
     // Another producer's book: its chapters in order as one article.
@@ -174,7 +194,9 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
         source_url: meta.source.clone(),
         publisher: meta.publisher.clone(),
     };
-    Ok(vec![article(body, parts, &meta, lang, dir, base_id, source)])
+    let mut article = article(body, parts, &meta, lang, dir, base_id, source);
+    article.warnings.extend(skipped);
+    Ok(vec![article])
 }
 
 /// The child of `parent` with class `class`.
@@ -363,10 +385,21 @@ impl<'b> Archive<'b> {
         Ok(Archive { zip, limits, total: 0 })
     }
 
-    /// An entry's bytes, by exact name.
+    /// An entry's bytes, by name: exact, or else the same name in Unicode normalisation form C
+    /// (a reference may compose `ü` where the file name decomposes it, or the other way).
     fn bytes(&mut self, name: &str) -> Result<Vec<u8>, ReadError> {
         let missing = || ReadError::Container(format!("no entry `{name}` in the archive"));
-        let index = self.zip.index_for_name(name).ok_or_else(missing)?;
+        let index = match self.zip.index_for_name(name) {
+            Some(index) => index,
+            None => {
+                let wanted: String = name.nfc().collect();
+                (0..self.zip.len())
+                    .find(|&i| {
+                        self.zip.name_for_index(i).and_then(Result::ok).is_some_and(|n| n.nfc().eq(wanted.chars()))
+                    })
+                    .ok_or_else(missing)?
+            }
+        };
         let mut entry = self.zip.by_index(index).map_err(|e| ReadError::Container(format!("{name}: {e}")))?;
         if entry.enclosed_name().is_none() {
             return Err(ReadError::Container(format!("unsafe entry name `{name}`")));
@@ -407,8 +440,25 @@ impl<'b> Archive<'b> {
     }
 }
 
+/// The container path of `href` (relative to the folder `base`, ending in `/` or empty): `%XX`
+/// decoded, `.` and `..` segments resolved, query and fragment dropped.
+fn join(base: &str, href: &str) -> String {
+    let path = href.split(['#', '?']).next().unwrap_or_default();
+    let mut parts: Vec<String> = base.split('/').filter(|p| !p.is_empty()).map(str::to_string).collect();
+    for segment in percent_decode(path).split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s.to_string()),
+        }
+    }
+    parts.join("/")
+}
+
 /// Decodes `%XX` in a manifest href (they name files in the archive).
-fn percent_decode(href: &str) -> String {
+pub fn percent_decode(href: &str) -> String {
     let bytes = href.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

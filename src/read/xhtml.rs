@@ -230,7 +230,7 @@ impl Reader {
         match e.name.as_str() {
             "em" | "i" => out.push(Inline::Emphasis { content: self.inner(e) }),
             "strong" | "b" => out.push(Inline::Strong { content: self.inner(e) }),
-            "a" | "img" if image_of(e).is_some() => {
+            "a" | "img" | "span" if image_of(e).is_some() => {
                 if let Some((src, alt, title)) = image_of(e) {
                     out.push(Inline::Image { src, alt, title });
                 }
@@ -264,7 +264,9 @@ impl Reader {
     }
 }
 
-/// An image: an `img`, or newsarc's EPUB image link (`a.newsarc-image`, alt in `data-alt`).
+/// An image: an `img`, or newsarc's EPUB image link (`a.newsarc-image`, alt in `data-alt`), or
+/// its marked text for an image the EPUB does not hold (`span.newsarc-image`, source in
+/// `data-src`).
 fn image_of(e: &Element) -> Option<(String, String, Option<String>)> {
     let title = e.attribute("title").map(str::to_string);
     match e.name.as_str() {
@@ -275,6 +277,11 @@ fn image_of(e: &Element) -> Option<(String, String, Option<String>)> {
         )),
         "a" if e.attribute("class") == Some("newsarc-image") => Some((
             e.attribute("href").unwrap_or_default().to_string(),
+            e.attribute("data-alt").unwrap_or_default().to_string(),
+            title,
+        )),
+        "span" if e.attribute("class") == Some("newsarc-image") => Some((
+            e.attribute("data-src").unwrap_or_default().to_string(),
             e.attribute("data-alt").unwrap_or_default().to_string(),
             title,
         )),

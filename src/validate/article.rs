@@ -1,10 +1,9 @@
 //! Checks on each article of a newsarc package: every rendition read back into the model, the
 //! rules each format has beyond what reading needs, and agreement between the renditions.
 //!
-//! Codes: `NA-REN-001` a rendition cannot be read back · `NA-EPUB-001` the EPUB's first entry is
-//! not `mimetype`, stored, without extra field, saying `application/epub+zip` · `NA-EPUB-002`
-//! required package metadata missing · `NA-EPUB-003` a manifest item not in the archive ·
-//! `NA-EPUB-004` no navigation document · `NA-NINJS-001`
+//! Codes: `NA-REN-001` a rendition cannot be read back · `NA-EPUB-*` the EPUB rules of
+//! `validate::epub` · `NA-EPUB-037` (warning) an EPUB given alone is valid but newsarc cannot read
+//! it as an article · `NA-NINJS-001`
 //! ninjs is not JSON or has no `uri` · `NA-NINJS-002` a ninjs field has a wrong type or value ·
 //! `NA-NINJS-003` a top-level field ninjs 3.1 does not define · `NA-META-001` the metadata record
 //! is not valid against its schema · `NA-X-001`..`NA-X-004`, `NA-X-006` the renditions disagree on
@@ -143,9 +142,7 @@ pub fn check_file(shown: &str, name: &str, bytes: &[u8]) -> Vec<Finding> {
     let mut c = ArticleCheck { own: &own, shown, id: "", findings: &mut findings, metadata_schema: &metadata_schema };
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".epub") {
-        c.epub_container(bytes);
-        c.epub_package(bytes);
-        c.read(bytes, name, epub::read);
+        c.epub(bytes, name);
     } else if lower.ends_with(".json") {
         let is_record =
             serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| v["record"] == "newsarc-metadata");
@@ -203,11 +200,7 @@ impl<'a> ArticleCheck<'a> {
 
     fn run(&mut self, reproduce: bool) {
         let newsml = self.get("article.xml").map(|b| self.read(b, "article.xml", newsml::read));
-        let epub = self.get("article.epub").map(|b| {
-            self.epub_container(b);
-            self.epub_package(b);
-            self.read(b, "article.epub", epub::read)
-        });
+        let epub = self.get("article.epub").map(|b| self.epub(b, "article.epub").flatten());
         let ninjs = self.get("article.json").and_then(|b| self.ninjs(b));
         let record = self.get("metadata.json").and_then(|b| self.record(b));
 
@@ -283,83 +276,36 @@ impl<'a> ArticleCheck<'a> {
         }
     }
 
-    fn epub_container(&mut self, bytes: &[u8]) {
-        // The first local file header: name `mimetype`, stored, no extra field, the media type.
-        let ok = bytes.len() > 58
-            && &bytes[..4] == b"PK\x03\x04"
-            && u16::from_le_bytes([bytes[8], bytes[9]]) == 0
-            && u16::from_le_bytes([bytes[26], bytes[27]]) == 8
-            && u16::from_le_bytes([bytes[28], bytes[29]]) == 0
-            && &bytes[30..38] == b"mimetype"
-            && &bytes[38..58] == b"application/epub+zip";
-        if !ok {
-            self.find("NA-EPUB-001", "article.epub", "the first zip entry must be `mimetype`, stored (not compressed), without extra field, holding `application/epub+zip`".to_string());
+    /// The EPUB rules (`validate::epub`), then the publication read back as an article. Alone,
+    /// a valid publication newsarc cannot read as an article is a warning; in a package, where
+    /// newsarc wrote it, it is an error.
+    fn epub(&mut self, bytes: &[u8], name: &str) -> Option<Option<Article>> {
+        let file =
+            if self.id.is_empty() { self.shown.to_string() } else { format!("{}!{}", self.shown, self.path(name)) };
+        let found = super::epub::check(&file, bytes);
+        let invalid = super::epub::has_errors(&found);
+        self.findings.extend(found);
+        if !self.id.is_empty() {
+            return Some(self.read(bytes, name, epub::read));
         }
-    }
-
-    /// The package document's required metadata, its manifest against the archive, the nav.
-    fn epub_package(&mut self, bytes: &[u8]) {
-        let Ok(mut zip) = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)) else { return };
-        let text = |zip: &mut ::zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str| -> Option<String> {
-            let entry = zip.by_name(name).ok()?;
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::Read::take(entry, 16 << 20), &mut s).ok()?;
-            Some(s)
-        };
-        let Some(container) = text(&mut zip, "META-INF/container.xml") else { return };
-        let Some(rootfile) = crate::read::xml::parse(&container)
-            .ok()
-            .and_then(|d| d.root.child("rootfiles")?.child("rootfile")?.attribute("full-path").map(str::to_string))
-        else {
-            return;
-        };
-        let Some(opf) = text(&mut zip, &rootfile).and_then(|t| crate::read::xml::parse(&t).ok()) else { return };
-        let base = rootfile.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
-        let metadata = opf.root.child("metadata");
-        let has =
-            |name: &str| metadata.is_some_and(|m| m.elements().any(|e| e.name == name && !e.text().trim().is_empty()));
-        let modified = metadata.is_some_and(|m| {
-            m.elements().any(|e| e.name == "meta" && e.attribute("property") == Some("dcterms:modified"))
-        });
-        let mut missing: Vec<&str> = ["identifier", "title", "language"].into_iter().filter(|n| !has(n)).collect();
-        if !modified {
-            missing.push("dcterms:modified");
+        if invalid {
+            return None;
         }
-        if !missing.is_empty() {
-            self.find(
-                "NA-EPUB-002",
-                "article.epub",
-                format!("the package document lacks required metadata: {}", missing.join(", ")),
-            );
-        }
-        let items: Vec<(String, bool)> = opf
-            .root
-            .child("manifest")
-            .map(|m| {
-                m.elements()
-                    .filter(|i| i.name == "item")
-                    .map(|i| {
-                        let nav = i.attribute("properties").is_some_and(|p| p.split_whitespace().any(|p| p == "nav"));
-                        (i.attribute("href").unwrap_or_default().to_string(), nav)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (href, _) in &items {
-            if zip.index_for_name(&format!("{base}{href}")).is_none() {
-                self.find(
-                    "NA-EPUB-003",
-                    "article.epub",
-                    format!("the manifest lists `{href}`, which is not in the archive"),
-                );
+        let options = ReadOptions { source_name: Some(name.to_string()), ..ReadOptions::default() };
+        // Alone, a collection book is as good as one article.
+        match epub::read_articles(bytes, &options) {
+            Ok(articles) => Some(articles.into_iter().next()),
+            Err(e) => {
+                self.findings.push(Finding {
+                    code: "NA-EPUB-037",
+                    severity: Severity::Warning,
+                    file,
+                    line: None,
+                    column: None,
+                    message: format!("a valid EPUB that newsarc cannot read as an article: {e}"),
+                });
+                Some(None)
             }
-        }
-        if !items.iter().any(|(_, nav)| *nav) {
-            self.find(
-                "NA-EPUB-004",
-                "article.epub",
-                "the manifest has no navigation document (properties=\"nav\")".to_string(),
-            );
         }
     }
 

@@ -37,7 +37,7 @@ const STYLE: &str = "body { margin: 0 5%; line-height: 1.5; }\n\
 /// Writes one article as an EPUB publication.
 pub fn write(article: &Article, _context: &WriteContext) -> Result<Vec<u8>, WriteError> {
     let book = Book {
-        identifier: article.uri.clone(),
+        identifier: identifier(article),
         title: article.headline.clone().unwrap_or_else(|| article.id.clone()),
         language: article.language.clone(),
         direction: article.direction,
@@ -72,6 +72,19 @@ pub fn write_book(articles: &[Article], title: &str) -> Result<Vec<u8>, WriteErr
         chapters: articles.iter().enumerate().map(|(i, a)| (format!("chapter-{:04}.xhtml", i + 1), a)).collect(),
     }
     .write()
+}
+
+/// The package's unique identifier: the article's URI, or, when that is empty (an EPUB read
+/// with an empty `dc:identifier`), a URN derived from the source's SHA-256 or the article id, as
+/// EPUB requires a non-empty identifier.
+fn identifier(article: &Article) -> String {
+    if !article.uri.trim().is_empty() {
+        return article.uri.clone();
+    }
+    match &article.source {
+        Some(source) => crate::model::uri_for_sha256(&source.sha256),
+        None => crate::model::uri_for_sha256(&format!("id:{}", article.id)),
+    }
 }
 
 fn timestamp(t: Option<Timestamp>) -> Result<Timestamp, WriteError> {

@@ -7,7 +7,8 @@
 //!
 //! [`Options`] adapt the markup to a container that needs it, in ways `read::xhtml` undoes:
 //! EPUB may not show remote images or link to files it does not hold, so images become marked
-//! links (`a.newsarc-image`, alt text in `data-alt`) and links without a scheme become marked
+//! links (`a.newsarc-image`, alt text in `data-alt`), or marked spans when their source has no
+//! scheme (`span.newsarc-image`, source in `data-src`), and links without a scheme become marked
 //! spans (`span.newsarc-link`, target in `data-href`); headings can be moved so the shallowest
 //! sits under a title (each keeps its own level in `data-level`); the dateline can be marked with a
 //! span.
@@ -239,15 +240,21 @@ impl Writer<'_> {
             return;
         }
         if self.options.images_as_links {
-            self.out.push_str("<a class=\"newsarc-image\"");
-            self.attr("href", src);
+            // An image without a scheme names a file the container does not hold: marked text.
+            let (element, attribute) = if self.options.only_absolute_links && !is_absolute_url(src) {
+                ("span", "data-src")
+            } else {
+                ("a", "href")
+            };
+            let _ = write!(self.out, "<{element} class=\"newsarc-image\"");
+            self.attr(attribute, src);
             self.attr("data-alt", alt);
             if let Some(title) = title {
                 self.attr("title", title);
             }
             self.out.push('>');
             self.text(if alt.trim().is_empty() { "image" } else { alt });
-            self.out.push_str("</a>");
+            let _ = write!(self.out, "</{element}>");
             return;
         }
         self.out.push_str("<img");
