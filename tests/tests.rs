@@ -7,6 +7,7 @@ mod conformance;
 mod determinism;
 mod epub;
 mod newsml;
+mod ninjs;
 mod pack;
 mod properties;
 mod read;

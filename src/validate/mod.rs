@@ -8,11 +8,13 @@
 //! - [`package`]: a bag's files read safely into memory (never extracted), with caps.
 //! - [`bag`]: BagIt 1.0 checks and the package index.
 //! - [`article`]: each article's renditions read back, format rules, agreement between them.
+//! - [`ninjs`]: ninjs documents against IPTC's official schemas (embedded).
 //! - [`report`]: findings as text, JSON, JUnit XML or GitHub workflow annotations.
 //! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.
 
 pub mod article;
 pub mod bag;
+pub mod ninjs;
 pub mod package;
 pub mod report;
 #[cfg(feature = "xsd")]
