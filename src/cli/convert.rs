@@ -4,7 +4,7 @@ use super::{Outcome, ReadArgs, inputs, print_warnings};
 use anyhow::{Context, bail};
 use clap::Args;
 use newsarc::convert::{Naming, render, write_atomically};
-use newsarc::load::{Input, load};
+use newsarc::load::{Input, load, load_all};
 use newsarc::write::WRITERS;
 use std::collections::HashMap;
 use std::io::Write;
@@ -71,46 +71,52 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     let mut ids: HashMap<String, String> = HashMap::new();
     for input in inputs(&args.inputs) {
         let name = input.to_string();
-        let article = match load(&input, &options) {
-            Ok(article) => article,
+        // One input may hold several articles (a newsMessage, a collection EPUB): each is written.
+        let articles = match load_all(&input, &options) {
+            Ok(articles) => articles,
             Err(err) => {
                 eprintln!("newsarc: error: {err}");
                 bad += 1;
                 continue;
             }
         };
-        if !args.quiet {
-            print_warnings(&name, &article);
+        if to_stdout && articles.len() > 1 {
+            bail!("`-o -` writes one rendition of one article; {name} holds {} articles", articles.len());
         }
-        if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
-            eprintln!(
-                "newsarc: error: {name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
-                article.id
-            );
-            bad += 1;
-            continue;
-        }
-        let renditions = match render(&article, &to, Naming::ById) {
-            Ok(renditions) => renditions,
-            Err(err) => {
-                eprintln!("newsarc: error: {name}: {err}; nothing written for it");
+        for article in articles {
+            if !args.quiet {
+                print_warnings(&name, &article);
+            }
+            if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
+                eprintln!(
+                    "newsarc: error: {name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
+                    article.id
+                );
                 bad += 1;
                 continue;
             }
-        };
-        for rendition in renditions {
-            if to_stdout {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&rendition.bytes)?;
-                out.flush()?;
-            } else {
-                let path = args.output.join(&rendition.file);
-                write_atomically(&path, &rendition.bytes)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+            let renditions = match render(&article, &to, Naming::ById) {
+                Ok(renditions) => renditions,
+                Err(err) => {
+                    eprintln!("newsarc: error: {name}: {err}; nothing written for it");
+                    bad += 1;
+                    continue;
+                }
+            };
+            for rendition in renditions {
+                if to_stdout {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&rendition.bytes)?;
+                    out.flush()?;
+                } else {
+                    let path = args.output.join(&rendition.file);
+                    write_atomically(&path, &rendition.bytes)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
             }
-        }
-        if matches!(input, Input::Stdin) && !to_stdout && !args.quiet {
-            eprintln!("newsarc: {name}: written as id `{}`", article.id);
+            if matches!(input, Input::Stdin) && !to_stdout && !args.quiet {
+                eprintln!("newsarc: {name}: written as id `{}`", article.id);
+            }
         }
     }
     if bad > 0 {

@@ -42,9 +42,22 @@ pub enum WarningCode {
     /// A NewsML-G2 item's content is elsewhere (`remoteContent`); only its metadata was read.
     #[serde(rename = "NA-READ-011")]
     RemoteContent,
+    /// An item of a NewsML-G2 newsMessage that is not a text article was skipped.
+    #[serde(rename = "NA-READ-012")]
+    MessageItemSkipped,
+    /// The source has no identifier (a NewsML-G2 item without a guid, an EPUB without a
+    /// `dc:identifier`); the URI was derived from the source's SHA-256.
+    #[serde(rename = "NA-READ-013")]
+    NoIdentifier,
 }
 
 impl WarningCode {
+    /// Whether `newsarc validate` counts this as an error: the input breaks a rule of its own
+    /// format (NewsML-G2 requires a guid), though newsarc could still read it.
+    pub fn is_error_when_validating(self) -> bool {
+        matches!(self, WarningCode::NoIdentifier)
+    }
+
     /// The stable code, such as `NA-READ-001`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,6 +72,8 @@ impl WarningCode {
             WarningCode::SetextHeadline => "NA-READ-009",
             WarningCode::ClosingBreakUnderText => "NA-READ-010",
             WarningCode::RemoteContent => "NA-READ-011",
+            WarningCode::MessageItemSkipped => "NA-READ-012",
+            WarningCode::NoIdentifier => "NA-READ-013",
         }
     }
 }

@@ -227,7 +227,12 @@ impl<'a> ArticleCheck<'a> {
     ) -> Option<Article> {
         let options = ReadOptions { source_name: Some(name.to_string()), ..ReadOptions::default() };
         match reader(bytes, &options) {
-            Ok(article) => Some(article),
+            Ok(article) => {
+                for w in article.warnings.iter().filter(|w| w.code.is_error_when_validating()) {
+                    self.find(w.code.as_str(), name, w.message.clone());
+                }
+                Some(article)
+            }
             Err(e) => {
                 self.find("NA-REN-001", name, format!("cannot be read back: {e}"));
                 None
@@ -375,8 +380,19 @@ impl<'a> ArticleCheck<'a> {
         let name = record["source"]["name"].as_str().unwrap_or("source.txt").to_string();
         let options = ReadOptions { source_name: Some(name), ..ReadOptions::default() };
         let reader = crate::read::reader_for_name(options.source_name.as_deref().unwrap_or_default());
-        let mut article = match (reader.read)(source, &options) {
-            Ok(a) => a,
+        // A source may hold several articles (a newsMessage): this one is the one with its URI.
+        let mut article = match reader.read_articles(source, &options) {
+            Ok(mut all) => match all.iter().position(|a| Some(a.uri.as_str()) == record["uri"].as_str()) {
+                Some(i) => all.swap_remove(i),
+                None if all.len() == 1 => all.remove(0),
+                None => {
+                    return self.find(
+                        "NA-REP-001",
+                        "source.txt",
+                        format!("holds {} articles, none with the record's URI", all.len()),
+                    );
+                }
+            },
             Err(e) => return self.find("NA-REP-001", "source.txt", format!("cannot be read again: {e}")),
         };
         let text = |key: &str| record[key].as_str().map(str::to_string);

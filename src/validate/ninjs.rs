@@ -165,10 +165,8 @@ fn validator(version: &str) -> &'static (Validator, Vec<String>) {
 
 fn compile(text: &str) -> (Validator, Vec<String>) {
     let schema: Value = serde_json::from_str(text).expect("embedded ninjs schema is JSON");
-    let fields = schema["$defs"]["ninjsType"]["properties"]
-        .as_object()
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default();
+    let fields =
+        schema["$defs"]["ninjsType"]["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .with_retriever(Embedded)
@@ -181,10 +179,7 @@ fn compile(text: &str) -> (Validator, Vec<String>) {
 struct Embedded;
 
 impl jsonschema::Retrieve for Embedded {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         if uri.as_str().trim_end_matches('#') == GEOJSON_URI {
             Ok(serde_json::from_str(GEOJSON)?)
         } else {
