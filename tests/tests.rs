@@ -6,6 +6,7 @@ mod cli;
 mod conformance;
 mod determinism;
 mod epub;
+mod foreign;
 mod newsml;
 mod ninjs;
 mod pack;
