@@ -42,14 +42,14 @@ pub fn check(doc: &Value) -> Vec<Problem> {
     match declared_version(doc) {
         Declared::None => check_as(doc, "3.1"),
         Declared::Known(v) => check_as(doc, v),
-        Declared::Unknown(v) => {
+        Declared::Unknown(v, at) => {
             let mut problems = basic(doc);
             if doc.is_object() {
                 problems.push(Problem {
                     code: "NA-NINJS-004",
-                    pointer: "/standard".to_string(),
+                    pointer: at.to_string(),
                     message: format!(
-                        "`/standard` declares ninjs version `{v}`, which newsarc has no schema for (it knows {}); not validated further",
+                        "`{at}` declares ninjs version `{v}`, which newsarc has no schema for (it knows {}); not validated further",
                         VERSIONS.join(", ")
                     ),
                 });
@@ -131,25 +131,30 @@ pub fn is_valid(doc: &Value) -> bool {
 enum Declared {
     None,
     Known(&'static str),
-    Unknown(String),
+    /// The version, and the pointer of the object that says it.
+    Unknown(String, &'static str),
 }
 
 /// The version in `standard.version`, else in the schema name of `standard.schema`
-/// (`.../ninjs-schema_3.0.json#`); `3.0.1` is read as 3.0.
+/// (`.../ninjs-schema_3.0.json#`); `3.0.1` is read as 3.0. ninjs 1.x and 2.x documents say it in
+/// `$standard` (same fields), which is read too, so that they are named, not misjudged by a 3.x
+/// schema (their field names are lower-case: `versioncreated`).
 fn declared_version(doc: &Value) -> Declared {
-    let standard = &doc["standard"];
-    let stated = standard["version"].as_str().map(str::to_string).or_else(|| {
-        let schema = standard["schema"].as_str()?;
-        let name = schema.trim_end_matches('#').rsplit('/').next()?;
-        name.strip_prefix("ninjs-schema_")?.strip_suffix(".json").map(str::to_string)
+    let stated = [("standard", "/standard"), ("$standard", "/$standard")].into_iter().find_map(|(key, at)| {
+        let standard = &doc[key];
+        let version = standard["version"].as_str().map(str::to_string).or_else(|| {
+            let schema = standard["schema"].as_str()?;
+            let name = schema.trim_end_matches('#').rsplit('/').next()?;
+            name.strip_prefix("ninjs-schema_")?.strip_suffix(".json").map(str::to_string)
+        });
+        version.map(|v| (v, at))
     });
-    let Some(stated) = stated else { return Declared::None };
-    let trimmed = stated.trim();
-    let major_minor: Vec<&str> = trimmed.splitn(3, '.').take(2).collect();
+    let Some((stated, at)) = stated else { return Declared::None };
+    let major_minor: Vec<&str> = stated.trim().splitn(3, '.').take(2).collect();
     let key = major_minor.join(".");
     match VERSIONS.iter().find(|v| **v == key) {
         Some(v) => Declared::Known(v),
-        None => Declared::Unknown(stated),
+        None => Declared::Unknown(stated, at),
     }
 }
 
@@ -251,6 +256,9 @@ mod tests {
         let by_schema = json!({"uri": "urn:x:1", "standard": {"schema": "http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json#"}, "digitalSourceType": {}});
         assert_eq!(codes(by_schema)[0].0, "NA-NINJS-003");
         assert_eq!(codes(doc("9.9")), [("NA-NINJS-004", "/standard".to_string())]);
+        // ninjs 1.x and 2.x say it in `$standard`.
+        let old = json!({"uri": "urn:x:1", "$standard": {"name": "ninjs", "version": "2.1"}, "versioncreated": "x"});
+        assert_eq!(codes(old), [("NA-NINJS-004", "/$standard".to_string())]);
     }
 
     #[test]
