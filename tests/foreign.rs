@@ -173,6 +173,24 @@ fn convert_and_pack_write_each_item_of_a_message() {
     assert_eq!(files.len(), 8, "{files:?}");
     assert!(files.contains(&"LMW_0117_2.ninjs.json".to_string()), "{files:?}");
 
+    // A book: a chapter per item, beside a text article's.
+    let book = dir.path().join("book.epub");
+    let run = newsarc()
+        .arg("convert")
+        .arg(message_fixture())
+        .arg(fixture("sample-shape.txt"))
+        .arg("--book")
+        .arg(&book)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let chapters = newsarc::read::epub::read_articles(&std::fs::read(&book).unwrap(), &ReadOptions::default()).unwrap();
+    let headlines: Vec<&str> = chapters.iter().filter_map(|a| a.headline.as_deref()).collect();
+    // Inputs in sorted order (fixtures/articles before fixtures/newsml), a message's items in theirs.
+    assert_eq!(headlines.len(), 3, "{headlines:?}");
+    assert_eq!(&headlines[1..], ["Tide gauge at Fenwick Point back online", "Ferry timetable changes from Monday"]);
+
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     std::fs::copy(message_fixture(), corpus.join("feed.xml")).unwrap();

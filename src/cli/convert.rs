@@ -4,7 +4,7 @@ use super::{Outcome, ReadArgs, inputs, print_warnings};
 use anyhow::{Context, bail};
 use clap::Args;
 use newsarc::convert::{Naming, render, write_atomically};
-use newsarc::load::{Input, load, load_all};
+use newsarc::load::{Input, load_all};
 use newsarc::write::WRITERS;
 use std::collections::HashMap;
 use std::io::Write;
@@ -140,12 +140,14 @@ fn book(args: ConvertArgs) -> anyhow::Result<Outcome> {
     let mut articles = Vec::new();
     let mut bad = 0usize;
     for input in inputs.iter().map(|p| Input::from_arg(p)) {
-        match load(&input, &options) {
-            Ok(article) => {
-                if !args.quiet {
-                    print_warnings(&input.to_string(), &article);
+        match load_all(&input, &options) {
+            Ok(found) => {
+                for article in found {
+                    if !args.quiet {
+                        print_warnings(&input.to_string(), &article);
+                    }
+                    articles.push(article);
                 }
-                articles.push(article);
             }
             Err(err) => {
                 eprintln!("newsarc: error: {err}");
