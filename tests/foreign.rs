@@ -173,6 +173,11 @@ fn convert_and_pack_write_each_item_of_a_message() {
     assert_eq!(files.len(), 8, "{files:?}");
     assert!(files.contains(&"LMW_0117_2.ninjs.json".to_string()), "{files:?}");
 
+    // inspect shows both, as an array.
+    let shown = newsarc().arg("inspect").arg(message_fixture()).output().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown.as_array().map(Vec::len), Some(2), "{shown}");
+
     // A book: a chapter per item, beside a text article's.
     let book = dir.path().join("book.epub");
     let run = newsarc()
