@@ -166,7 +166,7 @@ fn convert_and_pack_write_each_item_of_a_message() {
     let out = dir.path().join("out");
     let run = newsarc().arg("convert").arg(message_fixture()).arg("-o").arg(&out).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("NA-READ-012"), "the skipped picture is reported");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("NA-READ-013"), "the skipped picture is reported");
     let mut files: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     files.sort();

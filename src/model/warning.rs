@@ -43,11 +43,11 @@ pub enum WarningCode {
     #[serde(rename = "NA-READ-011")]
     RemoteContent,
     /// An item of a NewsML-G2 newsMessage that is not a text article was skipped.
-    #[serde(rename = "NA-READ-012")]
+    #[serde(rename = "NA-READ-013")]
     MessageItemSkipped,
     /// The source has no identifier (a NewsML-G2 item without a guid, an EPUB without a
     /// `dc:identifier`); the URI was derived from the source's SHA-256.
-    #[serde(rename = "NA-READ-013")]
+    #[serde(rename = "NA-READ-014")]
     NoIdentifier,
 }
 
@@ -72,8 +72,8 @@ impl WarningCode {
             WarningCode::SetextHeadline => "NA-READ-009",
             WarningCode::ClosingBreakUnderText => "NA-READ-010",
             WarningCode::RemoteContent => "NA-READ-011",
-            WarningCode::MessageItemSkipped => "NA-READ-012",
-            WarningCode::NoIdentifier => "NA-READ-013",
+            WarningCode::MessageItemSkipped => "NA-READ-013",
+            WarningCode::NoIdentifier => "NA-READ-014",
         }
     }
 }

@@ -31,7 +31,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
 
 /// Reads every article of a NewsML-G2 document: the one text newsItem, or each text newsItem of a
 /// newsMessage, in order. A message's other items (pictures, packages, concepts...) are skipped,
-/// each named with the reason in a warning (NA-READ-012) on the first article; a message without
+/// each named with the reason in a warning (NA-READ-013) on the first article; a message without
 /// any text item is refused. Items of a message get ids from their guids (made safe and unique).
 pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>, ReadError> {
     let decoded = decode::decode(bytes, options.lossy, options.max_input_size)?;
