@@ -127,3 +127,87 @@ fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
     reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
+
+/// Loads every article of one input: one for most formats, each article of a collection EPUB or
+/// each text item of a NewsML-G2 `newsMessage` (ids unique within the input). The sidecar and the
+/// options apply to each; with several articles, a supplied id becomes the prefix of each
+/// article's own (`<id>-<item id>`), and a supplied URI is refused (each keeps its own).
+pub fn load_all(input: &Input, options: &LoadOptions) -> Result<Vec<Article>, LoadError> {
+    load_all_with_bytes(input, options).map(|(articles, _)| articles)
+}
+
+/// [`load_all`], giving back the input's bytes too.
+pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<Article>, Vec<u8>), LoadError> {
+    let name = input.to_string();
+    let io = |source| LoadError::Io { input: name.clone(), source };
+    let (bytes, file_name, mtime) = match input {
+        Input::Stdin => (read_capped(std::io::stdin().lock(), options.read.max_input_size).map_err(io)?, None, None),
+        Input::Path(path) => {
+            let file = std::fs::File::open(path).map_err(io)?;
+            let mtime = file.metadata().and_then(|m| m.modified()).ok();
+            let bytes = read_capped(file, options.read.max_input_size).map_err(io)?;
+            (bytes, path.file_name().map(|n| n.to_string_lossy().into_owned()), mtime)
+        }
+    };
+    let reader: &Reader = match options.format {
+        Some(format) => read::reader(format)
+            .ok_or_else(|| LoadError::UnknownFormat { input: name.clone(), format: format.to_string() })?,
+        None => read::reader_for_name(file_name.as_deref().unwrap_or("")),
+    };
+    let read_options = ReadOptions { source_name: file_name, ..options.read.clone() };
+    let mut articles = reader
+        .read_articles(&bytes, &read_options)
+        .map_err(|source| LoadError::Read { input: name.clone(), source })?;
+    let count = articles.len();
+    let many = count > 1;
+
+    let mut sidecar = None;
+    if let (Input::Path(path), false) = (input, options.no_sidecar)
+        && let Some(sidecar_path) = sidecar_path(path).filter(|p| p.is_file())
+    {
+        let sidecar_name = sidecar_path.display().to_string();
+        let bytes =
+            std::fs::read(&sidecar_path).map_err(|source| LoadError::Io { input: sidecar_name.clone(), source })?;
+        let overrides =
+            read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
+        let file = SidecarFile {
+            name: sidecar_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            size: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+        };
+        sidecar = Some((overrides, file));
+    }
+    let timestamp = options.source_date_epoch.or_else(|| {
+        let seconds = mtime?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)
+    });
+    for article in &mut articles {
+        let own_id = article.id.clone();
+        for (overrides, origin) in sidecar
+            .iter()
+            .map(|(o, _)| (o, LanguageOrigin::Sidecar))
+            .chain([(&options.overrides, LanguageOrigin::Option)])
+        {
+            if many && overrides.uri.is_some() {
+                return Err(LoadError::Read {
+                    input: name.clone(),
+                    source: ReadError::Unsupported(format!(
+                        "a URI was supplied, but the input holds {count} articles, each with its own"
+                    )),
+                });
+            }
+            let prefixed = overrides.id.as_ref().filter(|_| many).map(|id| format!("{id}-{own_id}"));
+            article.apply(overrides, origin);
+            if let Some(id) = prefixed {
+                article.id = id;
+            }
+        }
+        if let (Some(source), Some((_, file))) = (article.source.as_mut(), sidecar.as_ref()) {
+            source.sidecar = Some(file.clone());
+        }
+        if article.version_created.is_none() {
+            article.version_created = timestamp;
+        }
+    }
+    Ok((articles, bytes))
+}

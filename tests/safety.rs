@@ -310,7 +310,7 @@ fn a_folder_bag_inside_the_input_folder_was_packed_as_articles() {
     // Again into the same place: the bag is skipped, the same bag results, nothing changes.
     let (code, _, err) = run(newsarc().arg("pack").arg(&input).arg("-o").arg(&bag));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("is unchanged: it holds this very bag already (1 of 1 article)"), "{err}");
+    assert!(err.contains("is unchanged: it holds this very bag already (1 article from 1 input)"), "{err}");
     assert_eq!(snapshot(&bag), first);
     // Into another place: the bag inside the input is skipped and reported, not packed.
     let other = dir.path().join("other");
@@ -365,7 +365,7 @@ fn pack_with_no_good_article_wrote_an_empty_bag() {
         assert_eq!(code, 1, "{err}");
         assert!(
             err.contains(&format!(
-                "no article could be packed (of {}); no bag written to",
+                "no article could be packed (from {} inputs); no bag written to",
                 if input == &empty { 0 } else { 2 }
             )),
             "{err}"
@@ -586,7 +586,7 @@ fn an_unreadable_file_a_vanished_file_and_a_link_loop_are_named_and_the_rest_is_
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("c.txt") && err.contains("ermission denied"), "{err}");
     assert!(err.contains("loop1") && err.contains("symbolic links"), "{err}");
-    assert!(err.contains("packed 2 of 3 articles"), "{err}");
+    assert!(err.contains("packed 2 articles from 3 inputs"), "{err}");
 
     // A file that vanishes between the walk and its reading: named, the rest packed.
     let gathered = newsarc::package::inputs::gather(std::slice::from_ref(&input), &["txt".to_string()], None);

@@ -141,7 +141,7 @@ fn files_are_checked_with_their_readers() {
     std::fs::write(&no_guid, r#"<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/"><itemMeta><itemClass qcode="ninat:text"/></itemMeta></newsItem>"#).unwrap();
     let (code, text) = validate(&no_guid, "text");
     assert_eq!(code, 1);
-    assert!(text.contains("NA-REN-001") && text.contains("no guid"), "{text}");
+    assert!(text.contains("error NA-READ-014") && text.contains("no guid"), "{text}");
     let (code, text) = validate(&fixture("xml-illegal-chars.txt"), "text");
     assert_eq!(code, 0, "warnings only: {text}");
     assert!(text.contains("NA-READ-001"));
@@ -243,7 +243,7 @@ fn article_level_corruptions_are_caught_with_their_codes() {
         (
             "newsml-without-guid",
             |b| edit(&b.join("data/articles/sample-shape/article.xml"), |t| t.replacen(" guid=\"", " id=\"", 1)),
-            "NA-REN-001",
+            "NA-READ-014",
         ),
         (
             "ninjs-wrong-type",

@@ -4,7 +4,7 @@ use super::{Outcome, ReadArgs, Verbosity, inputs, jobs, plural, print_warnings};
 use anyhow::{Context, bail};
 use clap::Args;
 use newsarc::convert::{Naming, Rendition, render_available};
-use newsarc::load::{Input, LoadOptions, load, sidecar_path};
+use newsarc::load::{Input, LoadOptions, load_all, sidecar_path};
 use newsarc::model::Article;
 use newsarc::output::{Guard, OutputError, Written, partial};
 use newsarc::write::WRITERS;
@@ -103,49 +103,54 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs(args.jobs)).build()?;
     // Read and rendered on all cores a batch at a time; written and reported in input order.
     for batch in all.chunks(64) {
-        let prepared: Vec<Result<Article, String>> =
+        let prepared: Vec<Result<Vec<Article>, String>> =
             pool.install(|| batch.par_iter().map(|input| prepare(input, &options)).collect());
-        for (input, article) in batch.iter().zip(prepared) {
+        for (input, articles) in batch.iter().zip(prepared) {
             let name = input.to_string();
-            let mut entry = InputReport { input: name.clone(), ..InputReport::default() };
-            let article = match article {
-                Ok(article) => article,
+            let articles = match articles {
+                Ok(articles) => articles,
                 Err(err) => {
+                    eprintln!("newsarc: error: {err}");
+                    report.inputs.push(InputReport { input: name, errors: vec![err], ..InputReport::default() });
+                    bad += 1;
+                    continue;
+                }
+            };
+            if to_stdout && articles.len() > 1 {
+                bail!("`-o -` writes one rendition of one article; {name} holds {} articles", articles.len());
+            }
+            // One input may hold several articles (a newsMessage, a collection EPUB): each is written.
+            for article in articles {
+                let mut entry = InputReport { input: name.clone(), ..InputReport::default() };
+                if !quiet {
+                    print_warnings(&name, &article);
+                }
+                entry.id = Some(article.id.clone());
+                entry.warnings = article.warnings.clone();
+                if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
+                    let err = format!(
+                        "{name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
+                        article.id
+                    );
                     eprintln!("newsarc: error: {err}");
                     entry.errors.push(err);
                     report.inputs.push(entry);
                     bad += 1;
                     continue;
                 }
-            };
-            if !quiet {
-                print_warnings(&name, &article);
-            }
-            entry.id = Some(article.id.clone());
-            entry.warnings = article.warnings.clone();
-            if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
-                let err = format!(
-                    "{name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
-                    article.id
-                );
-                eprintln!("newsarc: error: {err}");
-                entry.errors.push(err);
+                let (renditions, failed) = render_available(&article, &to, Naming::ById);
+                for err in &failed {
+                    let err = format!("{name}: {err}; not written");
+                    eprintln!("newsarc: error: {err}");
+                    entry.errors.push(err);
+                }
+                bad += usize::from(!failed.is_empty());
+                refused += write(&renditions, &args, &guard, to_stdout, &mut entry)?;
+                if matches!(input, Input::Stdin) && !to_stdout && !quiet {
+                    eprintln!("newsarc: {name}: written as id `{}`", article.id);
+                }
                 report.inputs.push(entry);
-                bad += 1;
-                continue;
             }
-            let (renditions, failed) = render_available(&article, &to, Naming::ById);
-            for err in &failed {
-                let err = format!("{name}: {err}; not written");
-                eprintln!("newsarc: error: {err}");
-                entry.errors.push(err);
-            }
-            bad += usize::from(!failed.is_empty());
-            refused += write(&renditions, &args, &guard, to_stdout, &mut entry)?;
-            if matches!(input, Input::Stdin) && !to_stdout && !quiet {
-                eprintln!("newsarc: {name}: written as id `{}`", article.id);
-            }
-            report.inputs.push(entry);
         }
     }
     if let Some(path) = &args.report {
@@ -190,9 +195,10 @@ struct FileReport {
     written: &'static str,
 }
 
-/// One input read (on a worker thread); the error names the input.
-fn prepare(input: &Input, options: &LoadOptions) -> Result<Article, String> {
-    load(input, options).map_err(|e| e.to_string())
+/// One input read (on a worker thread): its articles (a newsMessage or a collection EPUB holds
+/// several); the error names the input.
+fn prepare(input: &Input, options: &LoadOptions) -> Result<Vec<Article>, String> {
+    load_all(input, options).map_err(|e| e.to_string())
 }
 
 /// Writes one article's renditions; gives how many were refused by the output policy.
@@ -276,12 +282,14 @@ fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
     let mut articles = Vec::new();
     let mut bad = 0usize;
     for input in inputs.iter().map(|p| Input::from_arg(p)) {
-        match load(&input, &options) {
-            Ok(article) => {
-                if !args.say.quiet {
-                    print_warnings(&input.to_string(), &article);
+        match load_all(&input, &options) {
+            Ok(found) => {
+                for article in found {
+                    if !args.say.quiet {
+                        print_warnings(&input.to_string(), &article);
+                    }
+                    articles.push(article);
                 }
-                articles.push(article);
             }
             Err(err) => {
                 eprintln!("newsarc: error: {err}");

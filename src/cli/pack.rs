@@ -276,18 +276,22 @@ fn summarize(report: &newsarc::package::pack::PackReport, files: usize, say: Ver
     let considered = files - report.other_shards;
     let mut line = match report.bag {
         BagOutcome::NotWritten => {
-            format!("newsarc: no article could be packed (of {considered}); no bag written to {}", report.output)
+            format!(
+                "newsarc: no article could be packed (from {}); no bag written to {}",
+                plural(considered, "input"),
+                report.output
+            )
         }
         BagOutcome::Unchanged => format!(
-            "newsarc: {} is unchanged: it holds this very bag already ({} of {})",
+            "newsarc: {} is unchanged: it holds this very bag already ({} from {})",
             report.output,
-            report.articles,
-            plural(considered, "article")
+            plural(report.articles, "article"),
+            plural(considered, "input")
         ),
         outcome => format!(
-            "newsarc: packed {} of {} into {}{}",
-            report.articles,
-            plural(considered, "article"),
+            "newsarc: packed {} from {} into {}{}",
+            plural(report.articles, "article"),
+            plural(considered, "input"),
             report.output,
             if outcome == BagOutcome::Replaced { " (replaced)" } else { "" }
         ),

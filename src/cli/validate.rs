@@ -125,10 +125,11 @@ fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut X
     }
     let reader = newsarc::read::reader_for_name(&name);
     let options = newsarc::read::ReadOptions { source_name: Some(name.clone()), ..Default::default() };
-    match (reader.read)(&bytes, &options) {
-        Ok(article) => findings.extend(article.warnings.iter().map(|w| Finding {
+    // Every article of the file (a newsMessage holds several).
+    match reader.read_articles(&bytes, &options) {
+        Ok(articles) => findings.extend(articles.iter().flat_map(|a| &a.warnings).map(|w| Finding {
             code: w.code.as_str(),
-            severity: Severity::Warning,
+            severity: if w.code.is_error_when_validating() { Severity::Error } else { Severity::Warning },
             file: shown.to_string(),
             line: w.line,
             column: w.column,

@@ -10,6 +10,10 @@ pub struct Article {
     pub id: String,
     /// Stable URN shared by every rendition (NewsML-G2 guid, EPUB identifier, ninjs uri).
     pub uri: String,
+    /// The identifier the source gave when it was not a URI (`uri` was derived from it), kept so
+    /// nothing is lost: a NewsML-G2 guid (`guid`) or an EPUB `dc:identifier` (`identifier`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub original_id: Option<OriginalId>,
     /// Plain text, no markup.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub headline: Option<String>,
@@ -38,6 +42,14 @@ pub struct Article {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub source: Option<SourceFile>,
     pub warnings: Vec<Warning>,
+}
+
+/// An identifier as the source gave it, and what it was there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginalId {
+    /// `guid` (a NewsML-G2 item's guid) or `identifier` (an EPUB's `dc:identifier`).
+    pub role: String,
+    pub value: String,
 }
 
 /// The file an article was read from.

@@ -46,6 +46,14 @@ pub fn uri_for_sha256(sha256_hex: &str) -> String {
     format!("urn:uuid:{id}")
 }
 
+/// The URI of an article whose source gave an identifier that is not a URI (a NewsML-G2 guid
+/// `simplest-test`, an EPUB identifier `NOID`): a name-based (version 5) UUID of that identifier,
+/// in a namespace of newsarc's own, so the same identifier always gets the same URN.
+pub fn uri_for_identifier(identifier: &str) -> String {
+    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_OID, b"newsarc identifier");
+    format!("urn:uuid:{}", Uuid::new_v5(&namespace, identifier.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +77,15 @@ mod tests {
             assert!(!is_safe_id(id), "{id}");
         }
         assert!(is_safe_id("UPPER_0A1B.v2-final"));
+    }
+
+    #[test]
+    fn uri_for_an_identifier_is_a_stable_v5_uuid() {
+        let a = uri_for_identifier("simplest-test");
+        assert_eq!(a, uri_for_identifier("simplest-test"));
+        assert_ne!(a, uri_for_identifier("simplest-test2"));
+        assert_ne!(a, uri_for_sha256("simplest-test"), "its own namespace");
+        assert!(a.starts_with("urn:uuid:") && a.len() == 45 && &a[23..24] == "5", "{a}");
     }
 
     #[test]

@@ -20,11 +20,11 @@ mod overrides;
 pub mod text;
 mod warning;
 
-pub use article::{Article, LineEndings, SidecarFile, SourceFile};
+pub use article::{Article, LineEndings, OriginalId, SidecarFile, SourceFile};
 pub use block::{Alignment, Block, Inline, ListItem, MAX_NESTING};
 pub use date::{DateError, PartialDate, Timestamp};
 pub use dateline::Dateline;
-pub use ids::{is_safe_id, safe_id_from_name, uri_for_sha256};
+pub use ids::{is_safe_id, safe_id_from_name, uri_for_identifier, uri_for_sha256};
 pub use language::{Direction, LanguageOrigin};
 pub use overrides::{Overrides, is_language_tag, is_uri};
 pub use warning::{Warning, WarningCode};

@@ -46,9 +46,22 @@ pub enum WarningCode {
     /// was skipped; its text, if any, is not in the article.
     #[serde(rename = "NA-READ-012")]
     SpineItemSkipped,
+    /// An item of a NewsML-G2 newsMessage that is not a text article was skipped.
+    #[serde(rename = "NA-READ-013")]
+    MessageItemSkipped,
+    /// The source has no identifier (a NewsML-G2 item without a guid, an EPUB without a
+    /// `dc:identifier`); the URI was derived from the source's SHA-256.
+    #[serde(rename = "NA-READ-014")]
+    NoIdentifier,
 }
 
 impl WarningCode {
+    /// Whether `newsarc validate` counts this as an error: the input breaks a rule of its own
+    /// format (NewsML-G2 requires a guid), though newsarc could still read it.
+    pub fn is_error_when_validating(self) -> bool {
+        matches!(self, WarningCode::NoIdentifier)
+    }
+
     /// The stable code, such as `NA-READ-001`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,6 +77,8 @@ impl WarningCode {
             WarningCode::ClosingBreakUnderText => "NA-READ-010",
             WarningCode::RemoteContent => "NA-READ-011",
             WarningCode::SpineItemSkipped => "NA-READ-012",
+            WarningCode::MessageItemSkipped => "NA-READ-013",
+            WarningCode::NoIdentifier => "NA-READ-014",
         }
     }
 }

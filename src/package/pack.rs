@@ -24,7 +24,7 @@ use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, Sink, Stream, TarSin
 use super::inputs::{InputFile, Skipped};
 use super::zip::Method;
 use crate::convert::{Naming, Rendition, render};
-use crate::load::{Input, LoadOptions, load_with_bytes};
+use crate::load::{Input, LoadOptions, load_all_with_bytes};
 use crate::model::{Article, PartialDate, safe_id_from_name};
 use crate::output::{Existing, Guard, Kind, OutputError, partial};
 use rayon::prelude::*;
@@ -444,7 +444,7 @@ pub fn pack(
     // What must be remembered per article to keep ids unique and pack same bytes once; the
     // only state that grows with the corpus (about 150 bytes an article).
     let mut ids: HashMap<Box<str>, Box<str>> = HashMap::new();
-    let mut by_digest: HashMap<[u8; 32], Box<str>> = HashMap::new();
+    let mut by_digest: HashMap<([u8; 32], usize), Box<str>> = HashMap::new();
     let mut done = 0usize;
 
     let mine: Vec<&InputFile> = match options.shard {
@@ -456,62 +456,66 @@ pub fn pack(
     progress(done);
 
     for batch in mine.chunks(BATCH) {
-        let prepared: Vec<Result<Prepared, BadInput>> =
+        let prepared: Vec<Result<Vec<Prepared>, BadInput>> =
             pool.install(|| batch.par_iter().map(|file| prepare(file, options)).collect());
         for item in prepared {
             done += 1;
-            let mut item = match item {
-                Ok(item) => item,
+            let items = match item {
+                Ok(items) => items,
                 Err(bad) => {
                     report.bad.push(bad);
                     progress(done);
                     continue;
                 }
             };
-            // The reader hashed the source already; its digest is the key (hashed here only if
-            // a reader ever leaves it out).
-            let sha256 = match item.article.source.as_ref() {
-                Some(s) => s.sha256.clone(),
-                None => hex::encode(Sha256::digest(&item.bytes)),
-            };
-            let digest: [u8; 32] = hex::decode(&sha256)
-                .ok()
-                .and_then(|d| d.try_into().ok())
-                .unwrap_or_else(|| Sha256::digest(&item.bytes).into());
-            if let Some(first) = by_digest.get(&digest) {
-                report
-                    .duplicates
-                    .push(Duplicate { path: item.file.path.display().to_string(), same_as: first.to_string() });
-                progress(done);
-                continue;
-            }
-            if ids.contains_key(item.article.id.as_str()) {
-                let wanted = item.article.id.clone();
-                let mut id = format!("{wanted}-{}", &sha256[..8]);
-                let mut digits = 8;
-                while ids.contains_key(id.as_str()) && digits < sha256.len() {
-                    digits += 4;
-                    id = format!("{wanted}-{}", &sha256[..digits]);
+            // An input may hold several articles (a newsMessage, a collection EPUB): each is packed,
+            // with the input's bytes as its source; same bytes are the same article by position.
+            for (position, mut item) in items.into_iter().enumerate() {
+                // The reader hashed the source already; its digest is the key (hashed here only if
+                // a reader ever leaves it out).
+                let sha256 = match item.article.source.as_ref() {
+                    Some(s) => s.sha256.clone(),
+                    None => hex::encode(Sha256::digest(&item.bytes)),
+                };
+                let digest: [u8; 32] = hex::decode(&sha256)
+                    .ok()
+                    .and_then(|d| d.try_into().ok())
+                    .unwrap_or_else(|| Sha256::digest(&item.bytes).into());
+                if let Some(first) = by_digest.get(&(digest, position)) {
+                    report
+                        .duplicates
+                        .push(Duplicate { path: item.file.path.display().to_string(), same_as: first.to_string() });
+                    progress(done);
+                    continue;
                 }
-                item.article.id = id.clone();
-                // The id is in the renditions (the metadata record): render again.
-                item.renditions = render(&item.article, &options.renditions, Naming::Package)
-                    .map_err(|e| PackError::Invalid(e.to_string()))?;
-                report.renamed.push(Renamed {
-                    path: item.file.path.display().to_string(),
-                    id,
-                    reason: format!("id `{wanted}` is taken by {}", ids[wanted.as_str()]),
-                });
+                if ids.contains_key(item.article.id.as_str()) {
+                    let wanted = item.article.id.clone();
+                    let mut id = format!("{wanted}-{}", &sha256[..8]);
+                    let mut digits = 8;
+                    while ids.contains_key(id.as_str()) && digits < sha256.len() {
+                        digits += 4;
+                        id = format!("{wanted}-{}", &sha256[..digits]);
+                    }
+                    item.article.id = id.clone();
+                    // The id is in the renditions (the metadata record): render again.
+                    item.renditions = render(&item.article, &options.renditions, Naming::Package)
+                        .map_err(|e| PackError::Invalid(e.to_string()))?;
+                    report.renamed.push(Renamed {
+                        path: item.file.path.display().to_string(),
+                        id,
+                        reason: format!("id `{wanted}` is taken by {}", ids[wanted.as_str()]),
+                    });
+                }
+                ids.insert(item.article.id.as_str().into(), item.file.path.display().to_string().into());
+                by_digest.insert((digest, position), item.article.id.as_str().into());
+                index.add(&write_article(&mut bag, &item).map_err(io_out())?).map_err(io_out())?;
+                report.articles += 1;
+                let path = item.file.path.display().to_string();
+                report.warnings.extend(
+                    item.article.warnings.iter().map(|w| InputWarning { path: path.clone(), warning: w.clone() }),
+                );
+                progress(done);
             }
-            ids.insert(item.article.id.as_str().into(), item.file.path.display().to_string().into());
-            by_digest.insert(digest, item.article.id.as_str().into());
-            index.add(&write_article(&mut bag, &item).map_err(io_out())?).map_err(io_out())?;
-            report.articles += 1;
-            let path = item.file.path.display().to_string();
-            report
-                .warnings
-                .extend(item.article.warnings.iter().map(|w| InputWarning { path: path.clone(), warning: w.clone() }));
-            progress(done);
         }
     }
 
@@ -534,16 +538,21 @@ pub fn pack(
     Ok(report)
 }
 
-fn prepare(file: &InputFile, options: &PackOptions) -> Result<Prepared, BadInput> {
+fn prepare(file: &InputFile, options: &PackOptions) -> Result<Vec<Prepared>, BadInput> {
     let bad = |error: String| BadInput { path: file.path.display().to_string(), error };
     // The error names the input; the report names it already (a sidecar's name stays).
     let prefix = format!("{}: ", file.path.display());
-    let (article, bytes) = load_with_bytes(&Input::Path(file.path.clone()), &options.load).map_err(|e| {
+    let (articles, bytes) = load_all_with_bytes(&Input::Path(file.path.clone()), &options.load).map_err(|e| {
         let message = e.to_string();
         bad(message.strip_prefix(&prefix).unwrap_or(&message).to_string())
     })?;
-    let renditions = render(&article, &options.renditions, Naming::Package).map_err(|e| bad(e.to_string()))?;
-    Ok(Prepared { file: file.clone(), article, bytes, renditions })
+    articles
+        .into_iter()
+        .map(|article| {
+            let renditions = render(&article, &options.renditions, Naming::Package).map_err(|e| bad(e.to_string()))?;
+            Ok(Prepared { file: file.clone(), article, bytes: bytes.clone(), renditions })
+        })
+        .collect()
 }
 
 fn write_article(bag: &mut BagWriter, item: &Prepared) -> std::io::Result<IndexRecord> {

@@ -94,7 +94,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     match articles.len() {
         1 => Ok(articles.remove(0)),
         n => Err(ReadError::Unsupported(format!(
-            "a newsarc collection book of {n} articles, and this reads one article per file; convert the articles themselves, not the book"
+            "a newsarc collection book of {n} articles, and this reads one article per file; convert or pack the book, which read each article"
         ))),
     }
 }
@@ -275,9 +275,18 @@ fn article(
     if body.is_empty() {
         warnings.push(Warning::new(WarningCode::NoBody, "the publication has no body text"));
     }
+    // A dc:identifier that is not a URI (`NOID`, an ISBN) gives a derived URI and is kept.
+    let (uri, original_id) = super::uri_from_identifier(meta.identifier.as_deref(), "identifier", &source.sha256);
+    if meta.identifier.as_deref().is_none_or(|i| i.trim().is_empty()) {
+        warnings.push(Warning::new(
+            WarningCode::NoIdentifier,
+            "the publication has no dc:identifier (EPUB requires one); its URI was derived from the bytes",
+        ));
+    }
     Article {
         id,
-        uri: meta.identifier.clone().unwrap_or_else(|| crate::model::uri_for_sha256(&source.sha256)),
+        uri,
+        original_id,
         headline: parts.headline,
         byline: parts.byline,
         date: meta.date.or(dateline.as_ref().and_then(|d| d.date)),

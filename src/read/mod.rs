@@ -21,7 +21,7 @@ pub mod text;
 pub mod xhtml;
 pub mod xml;
 
-use crate::model::Article;
+use crate::model::{Article, OriginalId};
 
 /// Default largest input accepted: 64 MiB.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 64 * 1024 * 1024;
@@ -76,12 +76,29 @@ pub enum ReadError {
     Sidecar(String),
 }
 
-/// A reader: its name, the file name endings it claims, and its function.
+/// A reader: its name, the file name endings it claims, and its functions.
 pub struct Reader {
     pub name: &'static str,
     pub extensions: &'static [&'static str],
     pub description: &'static str,
+    /// Reads one article; an input that holds several is refused, saying so.
     pub read: fn(&[u8], &ReadOptions) -> Result<Article, ReadError>,
+    /// Reads every article of an input that can hold several (a collection EPUB, a NewsML-G2
+    /// `newsMessage`), each with an id unique within the input; `None` when the format holds one.
+    pub read_all: Option<ReadAll>,
+}
+
+/// A reader of every article of one input.
+pub type ReadAll = fn(&[u8], &ReadOptions) -> Result<Vec<Article>, ReadError>;
+
+impl Reader {
+    /// Every article of an input: [`Reader::read_all`] where the format has it, else the one.
+    pub fn read_articles(&self, bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>, ReadError> {
+        match self.read_all {
+            Some(read_all) => read_all(bytes, options),
+            None => (self.read)(bytes, options).map(|a| vec![a]),
+        }
+    }
 }
 
 /// Every input format, by name.
@@ -91,18 +108,21 @@ pub const READERS: &[Reader] = &[
         extensions: &["txt", "md", "markdown"],
         description: "news article text (Markdown as scrapers leave it)",
         read: text::read,
+        read_all: None,
     },
     Reader {
         name: "newsml",
         extensions: &["xml"],
-        description: "IPTC NewsML-G2 text newsItem (XHTML, NITF or plain-text body)",
+        description: "IPTC NewsML-G2 text newsItem (XHTML, NITF or plain-text body), or the text items of a newsMessage",
         read: newsml::read,
+        read_all: Some(newsml::read_articles),
     },
     Reader {
         name: "epub",
         extensions: &["epub"],
         description: "EPUB publication (newsarc's own exactly; simple others as one article)",
         read: epub::read,
+        read_all: Some(epub::read_articles),
     },
 ];
 
@@ -117,6 +137,32 @@ pub fn default_id(source_name: Option<&str>, sha256: &str) -> String {
         })
         .and_then(crate::model::safe_id_from_name)
         .unwrap_or_else(|| format!("sha256-{}", &sha256[..16]))
+}
+
+/// The URI of an article from the identifier its source gives (`role`: `guid`, `identifier`):
+/// the identifier itself when it is a URI as IPTC's schemas mean it (RFC 3986: a scheme, ASCII,
+/// no spaces), otherwise a `urn:uuid:` derived from it ([`crate::model::uri_for_identifier`]),
+/// with the original to keep. No identifier, or an empty one: a `urn:uuid:` of `fallback` (the
+/// source's SHA-256, as for text inputs).
+pub fn uri_from_identifier(identifier: Option<&str>, role: &str, fallback: &str) -> (String, Option<OriginalId>) {
+    match identifier.filter(|i| !i.trim().is_empty()) {
+        None => (crate::model::uri_for_sha256(fallback), None),
+        Some(id) if is_strict_uri(id) => (id.to_string(), None),
+        Some(id) => {
+            (crate::model::uri_for_identifier(id), Some(OriginalId { role: role.to_string(), value: id.to_string() }))
+        }
+    }
+}
+
+/// Whether `s` is a URI by the same check ninjs validation uses (`format: uri`).
+pub fn is_strict_uri(s: &str) -> bool {
+    static URI: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&serde_json::json!({"type": "string", "format": "uri"}))
+            .expect("a constant schema")
+    });
+    URI.is_valid(&serde_json::Value::String(s.to_string()))
 }
 
 /// The reader called `name`.

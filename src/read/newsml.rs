@@ -12,14 +12,28 @@ use super::xml::{self, Element};
 use super::{ReadError, ReadOptions, dateline, decode, language};
 use crate::model::text::{plain_text, word_count};
 use crate::model::{
-    Article, Block, Dateline, Direction, Inline, LanguageOrigin, PartialDate, SourceFile, Timestamp, Warning,
-    WarningCode,
+    Article, Block, Dateline, Direction, Inline, LanguageOrigin, OriginalId, PartialDate, SourceFile, Timestamp,
+    Warning, WarningCode,
 };
 use crate::write::newsml::{NAMESPACE, XHTML_NAMESPACE};
 use sha2::{Digest, Sha256};
 
-/// Reads a NewsML-G2 document's bytes.
+/// Reads a NewsML-G2 document's bytes: one text newsItem, or a newsMessage holding exactly one.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
+    let mut articles = read_articles(bytes, options)?;
+    match articles.len() {
+        1 => Ok(articles.remove(0)),
+        n => Err(ReadError::Unsupported(format!(
+            "a newsMessage of {n} text newsItems, and this reads one article per file; convert or pack the message, which read each item"
+        ))),
+    }
+}
+
+/// Reads every article of a NewsML-G2 document: the one text newsItem, or each text newsItem of a
+/// newsMessage, in order. A message's other items (pictures, packages, concepts...) are skipped,
+/// each named with the reason in a warning (NA-READ-013) on the first article; a message without
+/// any text item is refused. Items of a message get ids from their guids (made safe and unique).
+pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>, ReadError> {
     let decoded = decode::decode(bytes, options.lossy, options.max_input_size)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let doc = xml::parse(&decoded.text).map_err(|e| {
@@ -41,10 +55,68 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
             .at(line, column),
         );
     }
-    let item = news_item(&doc.root)?;
+    let source = SourceFile {
+        name: options.source_name.clone(),
+        size: bytes.len() as u64,
+        sha256: sha256.clone(),
+        bom: decoded.bom,
+        line_endings: decoded.line_endings,
+        sidecar: None,
+    };
+    let base_id = super::default_id(options.source_name.as_deref(), &sha256);
+    let root = &doc.root;
+    if root.name != "newsMessage" || root.namespace.as_deref() != Some(NAMESPACE) {
+        let item = news_item(root)?;
+        return Ok(vec![item_article(item, warnings, base_id, &sha256, source)]);
+    }
+    let items: Vec<&Element> = root.child("itemSet").map(|s| s.elements().collect()).unwrap_or_default();
+    let mut articles: Vec<Article> = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let guid = item.attribute("guid").filter(|g| !g.trim().is_empty());
+        let label = format!(
+            "item {} of the newsMessage (`{}`{})",
+            i + 1,
+            item.name,
+            guid.map_or(String::new(), |g| format!(", guid `{g}`"))
+        );
+        let item = match news_item(item) {
+            Ok(item) => item,
+            Err(ReadError::Unsupported(why)) => {
+                skipped.push(Warning::new(WarningCode::MessageItemSkipped, format!("{label} skipped: {why}")));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let from_guid = guid.and_then(crate::model::safe_id_from_name);
+        let id = match from_guid {
+            Some(id) if !articles.iter().any(|a| a.id == id) => id,
+            _ => format!("{base_id}-{:04}", i + 1),
+        };
+        // Items without a guid get a URI from the message's SHA-256 and their place in it.
+        let fallback = format!("{sha256}:{}", i + 1);
+        articles.push(item_article(item, warnings.clone(), id, &fallback, source.clone()));
+    }
+    if articles.is_empty() {
+        let why: Vec<String> = skipped.iter().map(|w| w.message.clone()).collect();
+        return Err(ReadError::Unsupported(format!(
+            "a newsMessage without a text newsItem ({}); newsarc reads text newsItems",
+            if why.is_empty() { "its itemSet is empty".to_string() } else { why.join("; ") }
+        )));
+    }
+    articles[0].warnings.extend(skipped);
+    Ok(articles)
+}
 
-    let uri = item.attribute("guid").map(str::to_string).filter(|g| !g.trim().is_empty());
-    let uri = uri.ok_or_else(|| ReadError::Unsupported("the newsItem has no guid".to_string()))?;
+/// One text newsItem as an article. `fallback`: what the URI derives from when the item has no guid.
+fn item_article(item: &Element, mut warnings: Vec<Warning>, id: String, fallback: &str, source: SourceFile) -> Article {
+    let (uri, mut original_id) = super::uri_from_identifier(item.attribute("guid"), "guid", fallback);
+    if item.attribute("guid").is_none_or(|g| g.trim().is_empty()) {
+        warnings.push(Warning::new(
+            WarningCode::NoIdentifier,
+            "the newsItem has no guid (NewsML-G2 requires one); its URI was derived from the bytes",
+        ));
+    }
     let item_meta = item.child("itemMeta");
     let content_meta = item.child("contentMeta");
     let meta_text = |name: &str| -> Option<String> {
@@ -53,6 +125,16 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     // newsarc's own items are read back exactly; others' markup as a browser reads it.
     let ours = item_meta.and_then(|m| m.child("generator")).is_some_and(|g| g.text().trim() == "newsarc");
     let ws = if ours { Whitespace::Exact } else { Whitespace::Html };
+    if ours {
+        // newsarc keeps a source's identifier that was not a URI as an altId (see write::newsml).
+        let kept = content_meta.and_then(|m| {
+            m.elements().filter(|e| e.name == "altId").find_map(|e| {
+                let role = e.attribute("typeuri")?.strip_prefix(crate::write::newsml::ALT_ID_TYPE)?;
+                Some(OriginalId { role: role.to_string(), value: e.text() })
+            })
+        });
+        original_id = original_id.or(kept);
+    }
 
     let (body, html_dir) = body(item, ws, &mut warnings);
     let located = content_meta.and_then(|m| m.child("located")).and_then(party_name);
@@ -99,9 +181,10 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     if body.is_empty() && !warnings.iter().any(|w| w.code == WarningCode::RemoteContent) {
         warnings.push(Warning::new(WarningCode::NoBody, "the newsItem has no body text"));
     }
-    Ok(Article {
-        id: super::default_id(options.source_name.as_deref(), &sha256),
+    Article {
+        id,
         uri,
+        original_id,
         headline,
         byline: meta_text("by"),
         date: content_created.or(dateline.as_ref().and_then(|d| d.date)),
@@ -114,16 +197,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
         body,
         source_url,
         publisher: meta_text("creditline"),
-        source: Some(SourceFile {
-            name: options.source_name.clone(),
-            size: bytes.len() as u64,
-            sha256: sha256.clone(),
-            bom: decoded.bom,
-            line_endings: decoded.line_endings,
-            sidecar: None,
-        }),
+        source: Some(source),
         warnings,
-    })
+    }
 }
 
 /// The newsItem of a document, or why there is none.
@@ -142,7 +218,6 @@ fn news_item(root: &Element) -> Result<&Element, ReadError> {
         "knowledgeItem" => Some("a knowledgeItem (a set of concepts), not an article"),
         "planningItem" => Some("a planningItem (news coverage planning), not an article"),
         "catalogItem" | "catalog" => Some("a catalog of controlled vocabularies, not an article"),
-        "newsMessage" => Some("a newsMessage (an envelope of several items); extract its newsItem first"),
         _ => Some("not a NewsML-G2 item newsarc knows"),
     };
     if let Some(what) = what {
@@ -256,7 +331,8 @@ mod tests {
         assert!(read_str("<html/>").unwrap_err().to_string().contains("not NewsML-G2"));
         let no_guid =
             format!("<newsItem xmlns=\"{ns}\"><itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta></newsItem>");
-        assert!(read_str(&no_guid).unwrap_err().to_string().contains("no guid"));
+        let sha = hex::encode(Sha256::digest(no_guid.as_bytes()));
+        assert_eq!(read_str(&no_guid).unwrap().uri, crate::model::uri_for_sha256(&sha), "no guid: from the bytes");
     }
 
     #[test]

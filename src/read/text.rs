@@ -77,6 +77,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     Ok(Article {
         id,
         uri: uri_for_sha256(&sha256),
+        original_id: None,
         headline: parts.headline,
         byline,
         date: dateline.as_ref().and_then(|d| d.date),

@@ -3,9 +3,8 @@
 //!
 //! Codes: `NA-REN-001` a rendition cannot be read back · `NA-EPUB-*` the EPUB rules of
 //! `validate::epub` · `NA-EPUB-037` (warning) an EPUB given alone is valid but newsarc cannot read
-//! it as an article · `NA-NINJS-001`
-//! ninjs is not JSON or has no `uri` · `NA-NINJS-002` a ninjs field has a wrong type or value ·
-//! `NA-NINJS-003` a top-level field ninjs 3.1 does not define · `NA-META-001` the metadata record
+//! it as an article · `NA-NINJS-001`..`NA-NINJS-005` ninjs against IPTC's schema for its version
+//! (see [`super::ninjs`]) · `NA-META-001` the metadata record
 //! is not valid against its schema · `NA-X-001`..`NA-X-004`, `NA-X-006` the renditions disagree on
 //! the URI, headline, language, dateline or source URL · `NA-X-005` a checksum in the metadata
 //! record differs from the file · `NA-REP-001` (with `--reproduce`) this newsarc would write a
@@ -19,53 +18,6 @@ use crate::read::{ReadOptions, epub, newsml};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-
-/// Fields ninjs 3.1 defines at the top level.
-const NINJS_FIELDS: &[&str] = &[
-    "uri",
-    "type",
-    "representationType",
-    "profile",
-    "version",
-    "firstCreated",
-    "versionCreated",
-    "contentCreated",
-    "embargoedUntil",
-    "pubStatus",
-    "urgency",
-    "copyrightHolder",
-    "copyrightNotice",
-    "usageTerms",
-    "edNote",
-    "language",
-    "descriptions",
-    "bodies",
-    "headlines",
-    "people",
-    "organisations",
-    "places",
-    "subjects",
-    "events",
-    "eventDetails",
-    "plannedCoverage",
-    "objects",
-    "infoSources",
-    "title",
-    "by",
-    "slugline",
-    "located",
-    "renditions",
-    "associations",
-    "altIds",
-    "trustIndicators",
-    "standard",
-    "genres",
-    "expires",
-    "rightsInfo",
-    "digitalSourceType",
-];
-const NINJS_TYPES: &[&str] =
-    &["text", "audio", "video", "picture", "graphic", "composite", "component", "event", "planning"];
 
 /// Reads every payload file once, on all cores: checks it against the manifests (`bag::verify`)
 /// and, for each article folder (`data/articles/<id>/`), checks the article. Findings come in
@@ -268,7 +220,12 @@ impl<'a> ArticleCheck<'a> {
     ) -> Option<Article> {
         let options = ReadOptions { source_name: Some(name.to_string()), ..ReadOptions::default() };
         match reader(bytes, &options) {
-            Ok(article) => Some(article),
+            Ok(article) => {
+                for w in article.warnings.iter().filter(|w| w.code.is_error_when_validating()) {
+                    self.find(w.code.as_str(), name, w.message.clone());
+                }
+                Some(article)
+            }
             Err(e) => {
                 self.find("NA-REN-001", name, format!("cannot be read back: {e}"));
                 None
@@ -309,6 +266,7 @@ impl<'a> ArticleCheck<'a> {
         }
     }
 
+    /// A ninjs document against IPTC's schema for the version it declares (`super::ninjs`).
     fn ninjs(&mut self, bytes: &[u8]) -> Option<serde_json::Value> {
         let doc: serde_json::Value = match serde_json::from_slice(bytes) {
             Ok(doc) => doc,
@@ -317,44 +275,10 @@ impl<'a> ArticleCheck<'a> {
                 return None;
             }
         };
-        let Some(object) = doc.as_object() else {
-            self.find("NA-NINJS-001", "article.json", "not a JSON object".to_string());
-            return None;
-        };
-        if !object.get("uri").is_some_and(|u| u.is_string()) {
-            self.find(
-                "NA-NINJS-001",
-                "article.json",
-                "`/uri` is missing or not a string; ninjs requires it".to_string(),
-            );
+        for problem in super::ninjs::check(&doc) {
+            self.find(problem.code, "article.json", problem.message);
         }
-        if let Some(t) = object.get("type")
-            && !t.as_str().is_some_and(|t| NINJS_TYPES.contains(&t))
-        {
-            self.find(
-                "NA-NINJS-002",
-                "article.json",
-                format!("`/type` is {t}; ninjs allows {}", NINJS_TYPES.join(", ")),
-            );
-        }
-        for (key, kind) in
-            [("headlines", "array"), ("bodies", "array"), ("language", "string"), ("versionCreated", "string")]
-        {
-            if let Some(v) = object.get(key) {
-                let right = if kind == "array" { v.is_array() } else { v.is_string() };
-                if !right {
-                    self.find(
-                        "NA-NINJS-002",
-                        "article.json",
-                        format!("`/{key}` must be a{} {kind}", if kind == "array" { "n" } else { "" }),
-                    );
-                }
-            }
-        }
-        for key in object.keys().filter(|k| !NINJS_FIELDS.contains(&k.as_str())) {
-            self.find("NA-NINJS-003", "article.json", format!("`/{key}` is not a ninjs 3.1 field"));
-        }
-        Some(doc)
+        doc.is_object().then_some(doc)
     }
 
     fn record(&mut self, bytes: &[u8]) -> Option<serde_json::Value> {
@@ -402,8 +326,19 @@ impl<'a> ArticleCheck<'a> {
         let name = record["source"]["name"].as_str().unwrap_or("source.txt").to_string();
         let options = ReadOptions { source_name: Some(name), ..ReadOptions::default() };
         let reader = crate::read::reader_for_name(options.source_name.as_deref().unwrap_or_default());
-        let mut article = match (reader.read)(source, &options) {
-            Ok(a) => a,
+        // A source may hold several articles (a newsMessage): this one is the one with its URI.
+        let mut article = match reader.read_articles(source, &options) {
+            Ok(mut all) => match all.iter().position(|a| Some(a.uri.as_str()) == record["uri"].as_str()) {
+                Some(i) => all.swap_remove(i),
+                None if all.len() == 1 => all.remove(0),
+                None => {
+                    return self.find(
+                        "NA-REP-001",
+                        "source.txt",
+                        format!("holds {} articles, none with the record's URI", all.len()),
+                    );
+                }
+            },
             Err(e) => return self.find("NA-REP-001", "source.txt", format!("cannot be read again: {e}")),
         };
         let text = |key: &str| record[key].as_str().map(str::to_string);

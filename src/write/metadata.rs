@@ -6,7 +6,9 @@
 
 use super::{RenditionInfo, WriteContext, WriteError, to_json_bytes};
 use crate::model::text::char_count;
-use crate::model::{Article, Block, Dateline, Direction, LanguageOrigin, PartialDate, SourceFile, Timestamp, Warning};
+use crate::model::{
+    Article, Block, Dateline, Direction, LanguageOrigin, OriginalId, PartialDate, SourceFile, Timestamp, Warning,
+};
 use serde::Serialize;
 
 /// Version of the record's shape, and of `schemas/metadata.schema.json`.
@@ -19,6 +21,8 @@ struct Record<'a> {
     generator: String,
     id: &'a str,
     uri: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_id: Option<&'a OriginalId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     headline: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,6 +63,7 @@ pub fn write(article: &Article, context: &WriteContext) -> Result<Vec<u8>, Write
         generator: format!("newsarc {}", crate::VERSION),
         id: &article.id,
         uri: &article.uri,
+        original_id: article.original_id.as_ref(),
         headline: article.headline.as_deref(),
         byline: article.byline.as_deref(),
         dateline: article.dateline.as_ref(),

@@ -1,7 +1,8 @@
 //! IPTC NewsML-G2 2.35: the article as a text `newsItem` (itemClass `ninat:text`, conformance
 //! power), valid against IPTC's XSD.
 //!
-//! Where things go: the guid is the article's URN; `versionCreated` is the version timestamp
+//! Where things go: the guid is the article's URN (a source's identifier that was not a URI is
+//! kept as an `altId`, see [`ALT_ID_TYPE`]); `versionCreated` is the version timestamp
 //! (required by NewsML-G2, so an article without one cannot be written); `contentCreated` when
 //! the year is known, truncated as far as the date is (`2020`, `2020-01`, `2020-01-24`): a month
 //! and day without a year cannot be expressed, and a year is never guessed; the
@@ -20,6 +21,9 @@ use std::fmt::Write;
 
 pub const NAMESPACE: &str = "http://iptc.org/std/nar/2006-10-01/";
 pub const XHTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
+/// `altId@typeuri` of a source's identifier kept because it was not a URI, followed by its role
+/// (`guid`, `identifier`): the guid is then a `urn:uuid:` derived from it.
+pub const ALT_ID_TYPE: &str = "urn:newsarc:altid:";
 const CATALOG: &str = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_41.xml";
 
 /// Writes the article as a NewsML-G2 newsItem.
@@ -64,6 +68,14 @@ pub fn write(article: &Article, _context: &WriteContext) -> Result<Vec<u8>, Writ
     }
     if let Some(agency) = dateline.and_then(|d| d.agency.as_deref()) {
         party(&mut x, "infoSource", agency);
+    }
+    if let Some(original) = &article.original_id {
+        let _ = writeln!(
+            x,
+            "    <altId typeuri=\"{ALT_ID_TYPE}{}\">{}</altId>",
+            escape(&original.role),
+            escape_text(&original.value)
+        );
     }
     let _ = writeln!(x, "    <language tag=\"{lang}\"/>");
     element(&mut x, "headline", article.headline.as_deref());

@@ -2,7 +2,8 @@
 //!
 //! Field choices, where ninjs has no exact place: the dateline's place is `located`; the
 //! dateline's agency and the publisher are `infoSources` (roles `agency`, `publisher`); the source
-//! URL is an `altIds` entry with role `url` (ninjs 3.1 has no link field, and `altIds` holds any
+//! URL is an `altIds` entry with role `url`, and a source's identifier that was not a URI (the
+//! `uri` is then derived from it) one with its role (`guid`, `identifier`) (ninjs 3.1 has no link field, and `altIds` holds any
 //! IRI, where `format: uri` fields refuse non-ASCII). `contentCreated` is a date-time, so a
 //! publication date without a time is not written here (the metadata record keeps it). Keys come in
 //! a fixed order; text is raw UTF-8.
@@ -60,7 +61,7 @@ struct InfoSource<'a> {
 
 #[derive(Serialize)]
 struct AltId<'a> {
-    role: &'static str,
+    role: &'a str,
     value: &'a str,
 }
 
@@ -95,7 +96,12 @@ pub fn write(article: &Article, _context: &WriteContext) -> Result<Vec<u8>, Writ
         by: article.byline.as_deref(),
         located: dateline.and_then(|d| d.place.as_deref()),
         info_sources,
-        alt_ids: article.source_url.as_deref().map(|value| AltId { role: "url", value }).into_iter().collect(),
+        alt_ids: article
+            .original_id
+            .iter()
+            .map(|o| AltId { role: &o.role, value: &o.value })
+            .chain(article.source_url.as_deref().map(|value| AltId { role: "url", value }))
+            .collect(),
         bodies: if article.body.is_empty() {
             Vec::new()
         } else {
