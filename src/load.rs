@@ -5,7 +5,7 @@
 //! from, in order: an option or the sidecar, `SOURCE_DATE_EPOCH` (passed in by the caller), the
 //! file's modification time.
 
-use crate::model::{Article, LanguageOrigin, Overrides, SidecarFile, Timestamp};
+use crate::model::{Article, LanguageOrigin, Overrides, SidecarFile, Timestamp, TimestampOrigin, Warning, WarningCode};
 use crate::read::{self, ReadError, ReadOptions, Reader};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -65,52 +65,19 @@ pub fn load(input: &Input, options: &LoadOptions) -> Result<Article, LoadError> 
     load_with_bytes(input, options).map(|(article, _)| article)
 }
 
-/// Loads one article and gives back the input's bytes too (packages keep them as they were).
+/// Loads one article and gives back the input's bytes too (packages keep them as they were). An
+/// input of several articles (a collection EPUB, a newsMessage) is refused: see [`load_all`].
 pub fn load_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Article, Vec<u8>), LoadError> {
-    let name = input.to_string();
-    let io = |source| LoadError::Io { input: name.clone(), source };
-    let (bytes, file_name, mtime) = match input {
-        Input::Stdin => (read_capped(std::io::stdin().lock(), options.read.max_input_size).map_err(io)?, None, None),
-        Input::Path(path) => {
-            let file = std::fs::File::open(path).map_err(io)?;
-            let mtime = file.metadata().and_then(|m| m.modified()).ok();
-            let bytes = read_capped(file, options.read.max_input_size).map_err(io)?;
-            (bytes, path.file_name().map(|n| n.to_string_lossy().into_owned()), mtime)
-        }
-    };
-    let reader: &Reader = match options.format {
-        Some(format) => read::reader(format)
-            .ok_or_else(|| LoadError::UnknownFormat { input: name.clone(), format: format.to_string() })?,
-        None => read::reader_for(file_name.as_deref(), &bytes),
-    };
-    let read_options = ReadOptions { source_name: file_name, ..options.read.clone() };
-    let mut article =
-        (reader.read)(&bytes, &read_options).map_err(|source| LoadError::Read { input: name.clone(), source })?;
-
-    if let (Input::Path(path), false) = (input, options.no_sidecar)
-        && let Some(sidecar) = sidecar_path(path).filter(|p| p.is_file())
-    {
-        let sidecar_name = sidecar.display().to_string();
-        let bytes = std::fs::read(&sidecar).map_err(|source| LoadError::Io { input: sidecar_name.clone(), source })?;
-        let overrides =
-            read::sidecar::parse(&bytes).map_err(|source| LoadError::Read { input: sidecar_name, source })?;
-        article.apply(&overrides, LanguageOrigin::Sidecar);
-        if let Some(source) = article.source.as_mut() {
-            source.sidecar = Some(SidecarFile {
-                name: sidecar.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                size: bytes.len() as u64,
-                sha256: hex::encode(Sha256::digest(&bytes)),
-            });
-        }
+    let (mut articles, bytes) = load_all_with_bytes(input, options)?;
+    match articles.len() {
+        1 => Ok((articles.remove(0), bytes)),
+        n => Err(LoadError::Read {
+            input: input.to_string(),
+            source: ReadError::Unsupported(format!(
+                "holds {n} articles, and this reads one; convert or pack it, which read each article"
+            )),
+        }),
     }
-    article.apply(&options.overrides, LanguageOrigin::Option);
-    if article.version_created.is_none() {
-        article.version_created = options.source_date_epoch.or_else(|| {
-            let seconds = mtime?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-            Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)
-        });
-    }
-    Ok((article, bytes))
 }
 
 /// `story.txt` -> `story.meta.json` in the same folder.
@@ -152,7 +119,7 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
     let reader: &Reader = match options.format {
         Some(format) => read::reader(format)
             .ok_or_else(|| LoadError::UnknownFormat { input: name.clone(), format: format.to_string() })?,
-        None => read::reader_for_name(file_name.as_deref().unwrap_or("")),
+        None => read::reader_for(file_name.as_deref(), &bytes),
     };
     let read_options = ReadOptions { source_name: file_name, ..options.read.clone() };
     let mut articles = reader
@@ -177,9 +144,9 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
         };
         sidecar = Some((overrides, file));
     }
-    let timestamp = options.source_date_epoch.or_else(|| {
+    let timestamp = options.source_date_epoch.map(|t| (t, TimestampOrigin::SourceDateEpoch)).or_else(|| {
         let seconds = mtime?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-        Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)
+        Some((Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)?, TimestampOrigin::FileTime))
     });
     for article in &mut articles {
         let own_id = article.id.clone();
@@ -205,8 +172,19 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
         if let (Some(source), Some((_, file))) = (article.source.as_mut(), sidecar.as_ref()) {
             source.sidecar = Some(file.clone());
         }
-        if article.version_created.is_none() {
-            article.version_created = timestamp;
+        if article.version_created.is_none()
+            && let Some((t, origin)) = timestamp
+        {
+            article.version_created = Some(t);
+            article.version_created_origin = Some(origin);
+            if origin == TimestampOrigin::FileTime {
+                article.warnings.push(Warning::new(
+                    WarningCode::VersionFromFileTime,
+                    format!(
+                        "the version timestamp {t} is the file's modification time, which a copy changes; give --created, a sidecar `created`, or SOURCE_DATE_EPOCH"
+                    ),
+                ));
+            }
         }
     }
     Ok((articles, bytes))

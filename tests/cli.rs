@@ -404,3 +404,28 @@ fn standard_input_is_recognised_by_its_bytes_as_file_names_are_by_their_endings(
         assert_eq!(model["headline"], "Thousands rally in Millbrook to save the old tram line", "{file}");
     }
 }
+
+#[test]
+fn a_version_timestamp_from_the_file_time_is_said_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = newsarc()
+        .env_remove("SOURCE_DATE_EPOCH")
+        .arg("convert")
+        .arg(fixture("sample-shape.txt"))
+        .args(["--to", "metadata", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("NA-READ-015 the version timestamp") && err.contains("modification time"), "{err}");
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("sample-shape.metadata.json")).unwrap()).unwrap();
+    assert_eq!(record["version_created_origin"], "file_time");
+    for (args, origin) in [(&["--created", "2020-01-24T10:00:00Z"][..], "option"), (&[][..], "source_date_epoch")] {
+        let out = newsarc().args(["inspect"]).arg(fixture("sample-shape.txt")).args(args).output().unwrap();
+        let model: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(model["version_created_origin"], origin, "{args:?}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("NA-READ-015"));
+    }
+}

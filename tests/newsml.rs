@@ -25,7 +25,7 @@ fn read_back(article: &Article, bytes: &[u8]) -> Article {
 /// The metadata record without what describes the input file rather than the article.
 fn record_of_article(article: &Article) -> serde_json::Value {
     let mut record: serde_json::Value = serde_json::from_slice(&rendition(article, "metadata")).unwrap();
-    for key in ["source", "warnings", "language_origin", "renditions"] {
+    for key in ["source", "warnings", "language_origin", "version_created_origin", "renditions"] {
         record.as_object_mut().unwrap().remove(key);
     }
     record

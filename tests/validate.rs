@@ -391,3 +391,91 @@ fn single_renditions_are_checked_by_their_kind() {
         assert!(found.contains(&code.to_string()), "{}: {found:?}", path.display());
     }
 }
+
+#[test]
+fn github_annotations_point_at_files_github_can_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = bag(dir.path(), "b");
+    let source = folder.join("data/articles/sample-shape/source.txt");
+    std::fs::write(&source, b"changed").unwrap();
+    let (code, out) = validate(&folder, "github");
+    assert_eq!(code, 1, "{out}");
+    let line = out.lines().find(|l| l.contains("NA-BAG-010")).unwrap_or_else(|| panic!("{out}"));
+    let expected = format!("file={}", folder.join("data/articles/sample-shape/source.txt").display());
+    assert!(line.contains(&expected.replace(':', "%3A")), "a real path inside the folder bag: {line}");
+    // In a tar, the archive is the file, and the entry is named in the message.
+    let tar = dir.path().join("c.tar");
+    let out = newsarc().arg("pack").arg(fixture("sample-shape.txt")).arg("-o").arg(&tar).output().unwrap();
+    assert!(out.status.success());
+    let mut bytes = std::fs::read(&tar).unwrap();
+    let at = bytes.windows(9).position(|w| w == b"Millbrook").unwrap();
+    bytes[at] = b'X';
+    std::fs::write(&tar, bytes).unwrap();
+    let (code, out) = validate(&tar, "github");
+    assert_eq!(code, 1, "{out}");
+    let line = out.lines().find(|l| l.contains("NA-BAG-010")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains(&format!("file={},", tar.display()).replace(':', "%3A")), "{line}");
+    assert!(line.contains("::data/articles/sample-shape/source.txt: "), "{line}");
+}
+
+#[test]
+fn strict_means_the_same_for_an_article_alone_and_inside_a_bag() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = fixture("headline-missing.txt");
+    let out = newsarc().args(["validate", "--strict"]).arg(&story).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "alone: {}", String::from_utf8_lossy(&out.stdout));
+    let bagged = dir.path().join("b");
+    let out = newsarc().arg("pack").arg(&story).arg("-o").arg(&bagged).arg("-q").output().unwrap();
+    assert!(out.status.success());
+    let out = newsarc().args(["validate", "--strict"]).arg(&bagged).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "in a bag: {text}");
+    assert!(text.contains("source.txt: warning NA-READ-004"), "{text}");
+    let out = newsarc().arg("validate").arg(&bagged).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "without --strict a warning is no failure");
+}
+
+#[test]
+fn unrecognised_files_and_newsarcs_own_reports_are_said_to_be_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("run.sh");
+    std::fs::write(&script, b"#!/bin/sh\necho hi\n").unwrap();
+    let report = dir.path().join("report.json");
+    let out = newsarc()
+        .arg("pack")
+        .arg(fixture("sample-shape.txt"))
+        .arg("-o")
+        .arg(dir.path().join("b.zip"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let codes_of = |path: &Path| codes(path);
+    assert_eq!(codes_of(&script), ["NA-IN-002"]);
+    assert_eq!(codes_of(&report), ["NA-IN-003"]);
+}
+
+#[test]
+fn standard_input_is_validated_as_what_its_bytes_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = newsarc()
+        .arg("convert")
+        .arg(fixture("sample-shape.txt"))
+        .args(["--to", "newsml", "-q", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let item = std::fs::read_to_string(dir.path().join("sample-shape.newsml.xml")).unwrap();
+    let broken = item.replacen(" guid=\"", " xguid=\"", 1);
+    std::fs::write(dir.path().join("broken.xml"), broken).unwrap();
+    for (file, code) in [("sample-shape.newsml.xml", 0), ("broken.xml", 1)] {
+        let out = newsarc()
+            .args(["validate", "-", "--format", "json"])
+            .stdin(std::fs::File::open(dir.path().join(file)).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{file}: {}", String::from_utf8_lossy(&out.stdout));
+    }
+}

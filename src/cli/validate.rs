@@ -2,6 +2,7 @@
 
 use super::Outcome;
 use clap::{Args, ValueEnum};
+use newsarc::output::io_reason;
 use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
@@ -14,7 +15,8 @@ use std::path::{Path, PathBuf};
     after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
-    /// Bags (folder, .zip, .tar, .tar.gz) and files (.txt, .xml, .epub, ninjs or metadata .json) to check
+    /// Bags (folder, .zip, .tar, .tar.gz) and files (.txt, .xml, .epub, ninjs or metadata .json) to
+    /// check; `-` reads one file from standard input (recognised by its bytes)
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report format
@@ -60,7 +62,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     for path in &args.paths {
         let shown = path.display().to_string();
         let mut findings = Vec::new();
-        if let Err(e) = std::fs::metadata(path) {
+        if let Err(e) =
+            std::fs::metadata(path).map(|_| ()).or_else(|e| if path.as_os_str() == "-" { Ok(()) } else { Err(e) })
+        {
             // A missing or unreadable input is bad input, as in every subcommand: exit 1.
             findings.push(Finding {
                 code: "NA-IN-001",
@@ -74,7 +78,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             report.findings.extend(findings);
             continue;
         }
-        let is_package = path.is_dir()
+        let is_package = path.as_os_str() != "-" && path.is_dir()
             || package::is_tar_gz(path)
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
         let mut profile = None;
@@ -116,14 +120,40 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
 /// A single file: read with its reader (errors and warnings become findings), and against the
 /// XSD when one is given.
 fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut XsdChecker) -> anyhow::Result<()> {
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {e}"))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (bytes, name) = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
+        // Standard input is known by its bytes, as files are by their endings.
+        let name = format!("stdin.{}", sniff(&bytes));
+        (bytes, name)
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {}", io_reason(&e)))?;
+        (bytes, path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+    };
     let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".json") && newsarc_report(&bytes) {
+        findings.push(finding(
+            "NA-IN-003",
+            Severity::Warning,
+            shown,
+            "a report newsarc wrote (pack or convert --report), not a rendition; nothing to check".to_string(),
+        ));
+        return Ok(());
+    }
     if lower.ends_with(".epub") || lower.ends_with(".json") {
         findings.extend(article::check_file(shown, &name, &bytes));
         return Ok(());
     }
-    let reader = newsarc::read::reader_for_name(&name);
+    let Some(reader) = newsarc::read::reader_for_extension(&name) else {
+        findings.push(finding(
+            "NA-IN-002",
+            Severity::Warning,
+            shown,
+            "not a file newsarc validates (by its name: .txt, .md, .xml, .epub, .json, or a bag); not checked"
+                .to_string(),
+        ));
+        return Ok(());
+    };
     let options = newsarc::read::ReadOptions { source_name: Some(name.clone()), ..Default::default() };
     // Every article of the file (a newsMessage holds several).
     match reader.read_articles(&bytes, &options) {
@@ -148,6 +178,31 @@ fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut X
         xsd(shown, &bytes, findings);
     }
     Ok(())
+}
+
+/// What standard input holds, as a file ending: an EPUB, a NewsML-G2 item, JSON; else text.
+fn sniff(bytes: &[u8]) -> &'static str {
+    if newsarc::read::sniff::is_epub(bytes) {
+        "epub"
+    } else if newsarc::read::sniff::is_newsml(bytes) {
+        "xml"
+    } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        "json"
+    } else {
+        "txt"
+    }
+}
+
+/// Whether JSON is one of newsarc's own reports (`pack --report`, `convert --report`).
+fn newsarc_report(bytes: &[u8]) -> bool {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(bytes) else { return false };
+    let pack = ["output", "articles", "bad", "skipped"].iter().all(|k| map.contains_key(*k));
+    let convert = map.len() == 1 && map.get("inputs").is_some_and(|v| v.is_array());
+    pack || convert
+}
+
+fn finding(code: &'static str, severity: Severity, file: &str, message: String) -> Finding {
+    Finding { code, severity, file: file.to_string(), line: None, column: None, message }
 }
 
 type XsdChecker = Box<dyn FnMut(&str, &[u8], &mut Vec<Finding>)>;

@@ -1,6 +1,6 @@
 //! The article and the source file it was read from.
 
-use super::{Block, Dateline, Direction, LanguageOrigin, Overrides, PartialDate, Timestamp, Warning};
+use super::{Block, Dateline, Direction, LanguageOrigin, Overrides, PartialDate, Timestamp, TimestampOrigin, Warning};
 use serde::{Deserialize, Serialize};
 
 /// One news article: everything a reader learned, ready for any writer.
@@ -28,6 +28,9 @@ pub struct Article {
     /// When this version was made (formats that require a timestamp use it).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub version_created: Option<Timestamp>,
+    /// Where `version_created` came from.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version_created_origin: Option<TimestampOrigin>,
     /// BCP 47 tag; `und` when not known.
     pub language: String,
     pub language_origin: LanguageOrigin,
@@ -107,6 +110,11 @@ impl Article {
         }
         if let Some(t) = o.created {
             self.version_created = Some(t);
+            self.version_created_origin = Some(if origin == LanguageOrigin::Sidecar {
+                TimestampOrigin::Sidecar
+            } else {
+                TimestampOrigin::Option
+            });
         }
         if let Some(lang) = o.language {
             self.direction = Direction::of_language(&lang);

@@ -158,6 +158,22 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+/// Where an article's version timestamp came from, so a record can say how far to trust it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimestampOrigin {
+    /// The input said it (a NewsML-G2 `versionCreated`, an EPUB's `dcterms:modified`).
+    Document,
+    /// `--created`.
+    Option,
+    /// The sidecar file's `created`.
+    Sidecar,
+    /// The `SOURCE_DATE_EPOCH` environment variable.
+    SourceDateEpoch,
+    /// The input file's modification time (with warning NA-READ-015).
+    FileTime,
+}
+
 /// A point in time to the second, always written in UTC as `YYYY-MM-DDThh:mm:ssZ`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp(jiff::Timestamp);

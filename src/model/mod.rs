@@ -22,7 +22,7 @@ mod warning;
 
 pub use article::{Article, LineEndings, OriginalId, SidecarFile, SourceFile};
 pub use block::{Alignment, Block, Inline, ListItem, MAX_NESTING};
-pub use date::{DateError, PartialDate, Timestamp};
+pub use date::{DateError, PartialDate, Timestamp, TimestampOrigin};
 pub use dateline::Dateline;
 pub use ids::{is_safe_id, safe_id_from_name, uri_for_identifier, uri_for_sha256};
 pub use language::{Direction, LanguageOrigin};

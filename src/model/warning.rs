@@ -53,6 +53,10 @@ pub enum WarningCode {
     /// `dc:identifier`); the URI was derived from the source's SHA-256.
     #[serde(rename = "NA-READ-014")]
     NoIdentifier,
+    /// The version timestamp is the input file's modification time: no option, sidecar or
+    /// SOURCE_DATE_EPOCH gave one, and a copy of the file changes it.
+    #[serde(rename = "NA-READ-015")]
+    VersionFromFileTime,
 }
 
 impl WarningCode {
@@ -79,6 +83,7 @@ impl WarningCode {
             WarningCode::SpineItemSkipped => "NA-READ-012",
             WarningCode::MessageItemSkipped => "NA-READ-013",
             WarningCode::NoIdentifier => "NA-READ-014",
+            WarningCode::VersionFromFileTime => "NA-READ-015",
         }
     }
 }

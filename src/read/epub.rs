@@ -125,12 +125,19 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
         .child("spine")
         .map(|s| s.elements().filter_map(|i| i.attribute("idref")).map(|i| i.trim().to_string()).collect())
         .unwrap_or_default();
+    // Manifest items by id (the first of an id wins), so a long spine costs one look-up an item.
+    let mut items = std::collections::HashMap::new();
+    for item in manifest.into_iter().flat_map(|m| m.elements()) {
+        if let Some(id) = item.attribute("id") {
+            items.entry(id.trim()).or_insert(item);
+        }
+    }
     let mut documents = Vec::new();
     let mut skipped = Vec::new();
+    // Each document is read and parsed once, however often the spine names it.
+    let mut read_already = std::collections::HashSet::new();
     for idref in &spine {
-        let item =
-            manifest.and_then(|m| m.elements().find(|i| i.attribute("id").map(str::trim) == Some(idref.as_str())));
-        let Some(item) = item else { continue };
+        let Some(&item) = items.get(idref.as_str()) else { continue };
         let is_nav = item.attribute("properties").is_some_and(|p| p.split_whitespace().any(|p| p == "nav"));
         let href = item.attribute("href").unwrap_or_default();
         let media_type = item.attribute("media-type").unwrap_or_default();
@@ -145,7 +152,15 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
             ));
             continue;
         }
-        documents.push((href.to_string(), book.xml(&join(&base, href))?.root));
+        let path = join(&base, href);
+        if !read_already.insert(path.clone()) {
+            skipped.push(Warning::new(
+                WarningCode::SpineItemSkipped,
+                format!("the spine names `{href}` more than once; it is read once"),
+            ));
+            continue;
+        }
+        documents.push((href.to_string(), book.xml(&path)?.root));
     }
     if documents.is_empty() {
         return Err(ReadError::Container("the spine holds no XHTML content document".to_string()));
@@ -292,6 +307,7 @@ fn article(
         date: meta.date.or(dateline.as_ref().and_then(|d| d.date)),
         dateline,
         version_created: meta.modified,
+        version_created_origin: meta.modified.map(|_| crate::model::TimestampOrigin::Document),
         language,
         language_origin,
         direction,

@@ -190,6 +190,7 @@ fn item_article(item: &Element, mut warnings: Vec<Warning>, id: String, fallback
         date: content_created.or(dateline.as_ref().and_then(|d| d.date)),
         dateline,
         version_created,
+        version_created_origin: version_created.map(|_| crate::model::TimestampOrigin::Document),
         language,
         language_origin,
         direction,

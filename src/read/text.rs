@@ -83,6 +83,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
         date: dateline.as_ref().and_then(|d| d.date),
         dateline,
         version_created: None,
+        version_created_origin: None,
         language,
         language_origin,
         direction,

@@ -316,9 +316,9 @@ fn trim_breaks(content: &mut Vec<Inline>) {
     while matches!(content.last(), Some(Inline::SoftBreak)) || is_blank_text(content.last()) {
         content.pop();
     }
-    while matches!(content.first(), Some(Inline::SoftBreak)) || is_blank_text(content.first()) {
-        content.remove(0);
-    }
+    // Drained at once: removing from the front one by one is quadratic.
+    let leading = content.iter().take_while(|i| matches!(i, Inline::SoftBreak) || is_blank_text(Some(i))).count();
+    content.drain(..leading);
 }
 
 fn is_blank_text(inline: Option<&Inline>) -> bool {

@@ -19,6 +19,11 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
+/// Whether a file of an article folder is one its checks read: the source or a rendition.
+fn is_article_file(name: &str) -> bool {
+    name == "source.txt" || crate::write::WRITERS.iter().any(|w| w.package_name == name)
+}
+
 /// Reads every payload file once, on all cores: checks it against the manifests (`bag::verify`)
 /// and, for each article folder (`data/articles/<id>/`), checks the article. Findings come in
 /// the order of the payload.
@@ -54,8 +59,13 @@ pub fn check(
                     match reader.read(path) {
                         Ok(bytes) => {
                             bag::verify(path, &bytes, expected, shown, &mut found);
-                            if id.is_some() {
-                                let name = path.rsplit_once('/').map_or(*path, |(_, n)| n);
+                            // Only the files an article has are kept for its checks; anything
+                            // else in its folder was verified and is let go, so what is held per
+                            // article is bounded whatever a hostile bag puts there.
+                            if let Some(id) = id
+                                && let Some(name) = path.strip_prefix(&format!("data/articles/{id}/"))
+                                && is_article_file(name)
+                            {
                                 own.insert(name.to_string(), bytes);
                             }
                         }
@@ -155,6 +165,21 @@ impl<'a> ArticleCheck<'a> {
         let epub = self.get("article.epub").map(|b| self.epub(b, "article.epub").flatten());
         let ninjs = self.get("article.json").and_then(|b| self.ninjs(b));
         let record = self.get("metadata.json").and_then(|b| self.record(b));
+        // The reader's warnings about the source, as the record lists them: the same findings
+        // as for the article checked alone, so `--strict` means the same in a bag and out of it.
+        if let Some(warnings) = record.as_ref().and_then(|r| r["warnings"].as_array()).filter(|_| !self.id.is_empty()) {
+            let file = format!("{}!{}", self.shown, self.path("source.txt"));
+            for w in warnings.iter().filter_map(|w| serde_json::from_value::<crate::model::Warning>(w.clone()).ok()) {
+                self.findings.push(Finding {
+                    code: w.code.as_str(),
+                    severity: if w.code.is_error_when_validating() { Severity::Error } else { Severity::Warning },
+                    file: file.clone(),
+                    line: w.line,
+                    column: w.column,
+                    message: w.message,
+                });
+            }
+        }
 
         // Agreement between what each rendition says.
         let mut uri: Vec<(&str, Option<String>)> = Vec::new();
@@ -359,6 +384,15 @@ impl<'a> ArticleCheck<'a> {
         if let Ok(origin) = serde_json::from_value(record["language_origin"].clone()) {
             article.language_origin = origin;
         }
+        // The timestamp's origin, and the warning a file time brought, as the first run had them.
+        article.version_created_origin = serde_json::from_value(record["version_created_origin"].clone()).ok();
+        let file_time = record["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|w| serde_json::from_value::<crate::model::Warning>(w.clone()).ok())
+            .filter(|w| w.code == crate::model::WarningCode::VersionFromFileTime);
+        article.warnings.extend(file_time);
         if let (Some(source), Some(sidecar)) = (article.source.as_mut(), record["source"].get("sidecar")) {
             source.sidecar = serde_json::from_value(sidecar.clone()).ok();
         }

@@ -13,7 +13,7 @@
 //! one top-level folder (`NA-SAFE-008`).
 
 use super::{Finding, Severity, ValidateError};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -219,7 +219,8 @@ impl Collector<'_> {
         let limits = self.limits;
         let mut files = BTreeMap::new();
         let mut folded: HashMap<String, String> = HashMap::new();
-        let mut tops: Vec<String> = Vec::new();
+        // A set: an archive of many top-level folders must not make this quadratic.
+        let mut tops: BTreeSet<String> = BTreeSet::new();
         for (path, entry) in std::mem::take(&mut self.raw) {
             if files.contains_key(&path) {
                 self.finding("NA-SAFE-003", &path, "the same name twice; only the first is used".to_string());
@@ -235,9 +236,10 @@ impl Collector<'_> {
                 );
             }
             folded.insert(key, path.clone());
-            let top = path.split('/').next().unwrap_or_default().to_string();
-            if !tops.contains(&top) {
-                tops.push(top);
+            if let Some(top) = path.split('/').next()
+                && !tops.contains(top)
+            {
+                tops.insert(top.to_string());
             }
             files.insert(path, entry);
         }

@@ -99,14 +99,23 @@ impl Report {
             .iter()
             .map(|f| {
                 let level = if f.severity == Severity::Error { "error" } else { "warning" };
-                let mut props = format!("file={}", annotation(&f.file, true));
+                // GitHub shows a file of the repository: inside a folder bag, the file itself;
+                // inside a zip or tar, the archive, with the entry named in the message.
+                let (file, message) = match f.file.split_once('!') {
+                    Some((bag, entry)) if std::path::Path::new(bag).is_dir() => {
+                        (format!("{}/{entry}", bag.trim_end_matches('/')), f.message.clone())
+                    }
+                    Some((archive, entry)) => (archive.to_string(), format!("{entry}: {}", f.message)),
+                    None => (f.file.clone(), f.message.clone()),
+                };
+                let mut props = format!("file={}", annotation(&file, true));
                 if let Some(line) = f.line {
                     props.push_str(&format!(",line={line}"));
                 }
                 if let Some(column) = f.column {
                     props.push_str(&format!(",col={column}"));
                 }
-                format!("::{level} {props},title={}::{}\n", f.code, annotation(&f.message, false))
+                format!("::{level} {props},title={}::{}\n", f.code, annotation(&message, false))
             })
             .collect()
     }

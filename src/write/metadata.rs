@@ -7,7 +7,8 @@
 use super::{RenditionInfo, WriteContext, WriteError, to_json_bytes};
 use crate::model::text::char_count;
 use crate::model::{
-    Article, Block, Dateline, Direction, LanguageOrigin, OriginalId, PartialDate, SourceFile, Timestamp, Warning,
+    Article, Block, Dateline, Direction, LanguageOrigin, OriginalId, PartialDate, SourceFile, Timestamp,
+    TimestampOrigin, Warning,
 };
 use serde::Serialize;
 
@@ -33,6 +34,8 @@ struct Record<'a> {
     date: Option<PartialDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     version_created: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_created_origin: Option<TimestampOrigin>,
     language: &'a str,
     language_origin: LanguageOrigin,
     direction: Direction,
@@ -69,6 +72,7 @@ pub fn write(article: &Article, context: &WriteContext) -> Result<Vec<u8>, Write
         dateline: article.dateline.as_ref(),
         date: article.date,
         version_created: article.version_created,
+        version_created_origin: article.version_created_origin,
         language: &article.language,
         language_origin: article.language_origin,
         direction: article.direction,
