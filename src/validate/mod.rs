@@ -10,11 +10,13 @@
 //! - [`bag`]: BagIt checks (RFC 8493 and BagIt 0.93 to 0.97) and, under the `newsarc` profile, the
 //!   package index.
 //! - [`article`]: each article's renditions read back, format rules, agreement between them.
+//! - [`group`]: the bags of a sharded pack checked as one complete group.
 //! - [`report`]: findings as text, JSON, JUnit XML or GitHub workflow annotations.
 //! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.
 
 pub mod article;
 pub mod bag;
+pub mod group;
 pub mod package;
 pub mod report;
 #[cfg(feature = "xsd")]
