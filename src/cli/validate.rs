@@ -73,7 +73,7 @@ enum FormatArg {
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let mut xsd = xsd_checker(args.xsd.as_deref())?;
     let mut report = Report::new();
-    let paths = if args.group { bags_in(&args.paths)? } else { args.paths.clone() };
+    let paths = if args.group { super::merge::bags_in(&args.paths)? } else { args.paths.clone() };
     let mut members = Vec::new();
     for path in &paths {
         let shown = path.display().to_string();
@@ -145,42 +145,6 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
     }
     Ok(if report.failed(args.strict) { Outcome::SomeInputsBad } else { Outcome::Done })
-}
-
-/// The bags of a group: each path that is a bag, and the bags in each folder that is not one
-/// (sub-folders with bagit.txt, .zip, .tar, .tar.gz and .tgz files), sorted by name.
-fn bags_in(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut bags = Vec::new();
-    for path in paths {
-        if !path.is_dir() || path.join("bagit.txt").is_file() {
-            bags.push(path.clone());
-            continue;
-        }
-        let entries = std::fs::read_dir(path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {}", path.display(), newsarc::output::io_reason(&e)))?;
-        let mut found: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-                !name.starts_with('.')
-                    && if p.is_dir() {
-                        p.join("bagit.txt").is_file()
-                    } else {
-                        [".zip", ".tar", ".tar.gz", ".tgz"].iter().any(|e| name.ends_with(e))
-                    }
-            })
-            .collect();
-        found.sort();
-        if found.is_empty() {
-            anyhow::bail!(
-                "{}: a folder that is neither a bag nor holds any (folders with bagit.txt, .zip, .tar, .tar.gz)",
-                path.display()
-            );
-        }
-        bags.extend(found);
-    }
-    Ok(bags)
 }
 
 /// The group check over the bags read, with what the user knows of the inputs.
