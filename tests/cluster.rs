@@ -280,14 +280,16 @@ fn the_group_check_finds_missing_doubled_foreign_and_unaccounted_bags() {
     let bag = |k: usize| parts.join(format!("p{k}.zip"));
 
     // Complete, every input accounted for (the empty one refused in a report).
-    let (code, said) = validate(&[parts.clone()], &["--expect", "inputs.txt", "--pack-report", "reports"]);
+    let (code, said) = validate(std::slice::from_ref(&parts), &["--expect", "inputs.txt", "--pack-report", "reports"]);
     assert_eq!(code, 0, "{said}");
-    let (code, said) =
-        validate(&[parts.clone()], &["--expect-count", &inputs.len().to_string(), "--pack-report", "reports"]);
+    let (code, said) = validate(
+        std::slice::from_ref(&parts),
+        &["--expect-count", &inputs.len().to_string(), "--pack-report", "reports"],
+    );
     assert_eq!(code, 0, "{said}");
 
     // The refused input, without the reports that name it.
-    let (code, said) = validate(&[parts.clone()], &["--expect", "inputs.txt"]);
+    let (code, said) = validate(std::slice::from_ref(&parts), &["--expect", "inputs.txt"]);
     assert_eq!(code, 1);
     assert!(said.contains("error NA-GRP-009") && said.contains(&empty.display().to_string()), "{said}");
     assert_eq!(said.matches("NA-GRP-009").count(), 1, "{said}");
@@ -329,10 +331,10 @@ fn the_group_check_finds_missing_doubled_foreign_and_unaccounted_bags() {
         inputs[..10].iter().map(|p| format!("{}\n", p.display())).collect::<String>(),
     )
     .unwrap();
-    let (code, said) = validate(&[parts.clone()], &["--expect", "fewer.txt", "--pack-report", "reports"]);
+    let (code, said) = validate(std::slice::from_ref(&parts), &["--expect", "fewer.txt", "--pack-report", "reports"]);
     assert_eq!(code, 1);
     assert_eq!(said.matches("error NA-GRP-011").count(), inputs.len() - 1 - 10, "{said}");
-    let (code, said) = validate(&[parts.clone()], &["--expect-count", "99"]);
+    let (code, said) = validate(std::slice::from_ref(&parts), &["--expect-count", "99"]);
     assert_eq!(code, 1);
     assert!(said.contains("error NA-GRP-012") && said.contains("99 inputs expected"), "{said}");
 }
