@@ -201,23 +201,30 @@ fn merged_shards_are_byte_identical_to_one_pack_in_every_container() {
         cmd.current_dir(dir);
         cmd
     };
+    // Options every job of the run is given: kept in the merged bag as one pack keeps them.
+    let same = ["--digest", "sha512", "--bag-info", "Source-Organization=Northwind Radio"];
     for format in ["zip", "tar", "tar.gz", "folder"] {
         let ext = if format == "folder" { String::new() } else { format!(".{format}") };
         let whole = dir.join(format!("one/corpus{ext}"));
-        let (code, said) = run(newsarc_in_dir().args(["pack", "corpus", "-q", "-o"]).arg(&whole));
+        let (code, said) = run(newsarc_in_dir().args(["pack", "corpus", "-q"]).args(same).arg("-o").arg(&whole));
         assert_eq!(code, 1, "the empty input is bad: {said}");
         let parts = dir.join(format!("parts-{format}"));
         for k in 1..=4 {
             let part = parts.join(format!("part-{k}{ext}"));
-            let (code, said) =
-                run(newsarc_in_dir().args(["pack", "corpus", "-q", "--shard", &format!("{k}/4"), "-o"]).arg(&part));
+            let (code, said) = run(newsarc_in_dir()
+                .args(["pack", "corpus", "-q", "--shard", &format!("{k}/4")])
+                .args(same)
+                .arg("-o")
+                .arg(&part));
             assert!(code <= 1, "{said}");
         }
         let merged = dir.join(format!("merged/corpus{ext}"));
         let (code, said) = run(newsarc().arg("merge").arg(&parts).arg("-o").arg(&merged));
         assert_eq!(code, 0, "{said}");
         if format == "folder" {
-            for file in ["bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", "data/index.json"] {
+            let info = std::fs::read_to_string(merged.join("bag-info.txt")).unwrap();
+            assert!(info.starts_with("Source-Organization: Northwind Radio\n"), "{info}");
+            for file in ["bag-info.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "data/index.json"] {
                 assert_eq!(
                     std::fs::read_to_string(merged.join(file)).unwrap(),
                     std::fs::read_to_string(whole.join(file)).unwrap(),
@@ -390,6 +397,40 @@ fn a_shard_run_again_is_the_same_bag_and_another_shard_is_refused_there() {
     assert_eq!(code, 2, "{said}");
     assert!(said.contains("exists and differs"), "{said}");
     assert!(std::fs::read(&part).unwrap() == first);
+}
+
+/// `kubernetes-validate` (PyPI), which checks a manifest against the JSON schemas of Kubernetes'
+/// own API, in the environment `.ci/run` makes for it.
+fn kubernetes_validate() -> Option<PathBuf> {
+    let venv = std::env::var_os("NEWSARC_K8S_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/newsarc-k8s"));
+    let tool = venv.join("bin/kubernetes-validate");
+    if tool.exists() {
+        return Some(tool);
+    }
+    skip(
+        "kubernetes-validate",
+        "python3 -m venv ~/.cache/newsarc-k8s && ~/.cache/newsarc-k8s/bin/pip install kubernetes-validate==1.37.0",
+    );
+    None
+}
+
+#[test]
+fn the_kubernetes_indexed_job_passes_kubernetes_own_schema() {
+    let Some(tool) = kubernetes_validate() else { return };
+    let job = root().join("examples/k8s/pack-indexed-job.yaml");
+    let (code, said) = run(Command::new(&tool).arg("--strict").arg(&job));
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("passed for resource job/newsarc-pack"), "{said}");
+    // The check is real: a field Kubernetes does not know fails it.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("job.yaml");
+    let text = std::fs::read_to_string(&job).unwrap();
+    std::fs::write(&bad, text.replace("restartPolicy: Never", "restartPolicy: Never\n      retries: 3")).unwrap();
+    let (code, said) = run(Command::new(&tool).arg("--strict").arg(&bad));
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("'retries' was unexpected"), "{said}");
 }
 
 #[test]
