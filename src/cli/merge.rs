@@ -47,7 +47,15 @@ pub fn run(args: MergeArgs) -> anyhow::Result<Outcome> {
         FormatArg::Tar => Format::Tar,
         FormatArg::TarGz => Format::TarGz,
     });
-    let bags = bags_in(&args.bags)?;
+    let mut bags = bags_in(&args.bags)?;
+    if let Destination::Path(path) = &out {
+        // A merged bag written into the folder of shards is no shard: a second run leaves it out.
+        let target = newsarc::output::resolve(path).ok();
+        bags.retain(|b| newsarc::output::resolve(b).ok() != target);
+    }
+    if bags.is_empty() {
+        bail!("no bag to merge");
+    }
     let bagging_date = match super::source_date_epoch()? {
         Some(t) => t.to_string()[..10].to_string(),
         None => jiff::Timestamp::now().strftime("%Y-%m-%d").to_string(),
