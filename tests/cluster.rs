@@ -295,6 +295,23 @@ fn the_group_check_finds_missing_doubled_foreign_and_unaccounted_bags() {
     );
     assert_eq!(code, 0, "{said}");
 
+    // As JSON, valid against the report's schema: each bag, then the group.
+    let out = newsarc()
+        .args(["validate", "--group", "parts", "--pack-report", "reports", "--format", "json", "--expect-count"])
+        .arg(inputs.len().to_string())
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(newsarc::schemas::REPORT).unwrap();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&report), "{report}");
+    let checked = report["checked"].as_array().unwrap();
+    assert_eq!(checked.len(), 4);
+    assert_eq!(checked[3]["profile"], "group");
+    assert_eq!(checked[3]["valid"], true);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
+
     // The refused input, without the reports that name it.
     let (code, said) = validate(std::slice::from_ref(&parts), &["--expect", "inputs.txt"]);
     assert_eq!(code, 1);
