@@ -470,6 +470,74 @@ mod tests {
         assert_eq!(parse_count("2/3"), None);
     }
 
+    fn member(shown: &str, group: &str, count: (usize, usize), articles: &[(&str, &str, &str)]) -> Member {
+        Member {
+            shown: shown.to_string(),
+            group: Some(group.to_string()),
+            count: Some(count),
+            info: Vec::new(),
+            algorithms: vec!["sha256".to_string()],
+            articles: Some(
+                articles
+                    .iter()
+                    .map(|(id, name, sha)| IndexArticle {
+                        id: id.to_string(),
+                        source_name: name.to_string(),
+                        sha256: sha.to_string(),
+                        files: vec!["source.txt".to_string()],
+                        raw: RawValue::from_string("{}".to_string()).unwrap(),
+                    })
+                    .collect(),
+            ),
+            duplicates: Vec::new(),
+        }
+    }
+
+    fn codes(members: &[Member], expect: &Expect) -> Vec<&'static str> {
+        let mut findings = Vec::new();
+        check(members, expect, "g", &mut findings);
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_complete_group_has_no_finding_and_each_defect_its_code() {
+        let ok = [
+            member("a", "g1", (1, 2), &[("x", "c/x.txt", "11")]),
+            member("b", "g1", (2, 2), &[("y", "c/y.txt", "22")]),
+        ];
+        assert!(codes(&ok, &Expect::default()).is_empty());
+        let expect = Expect {
+            inputs: Some(vec!["/data/c/x.txt".into(), "/data/c/y.txt".into()]),
+            count: Some(2),
+            ..Expect::default()
+        };
+        assert!(codes(&ok, &expect).is_empty());
+
+        let sizes = [member("a", "g1", (1, 2), &[]), member("b", "g1", (3, 3), &[])];
+        let found = codes(&sizes, &Expect::default());
+        assert!(found.contains(&"NA-GRP-003") && found.contains(&"NA-GRP-004"), "{found:?}");
+        let out_of_range = [member("a", "g1", (1, 2), &[]), member("b", "g1", (5, 2), &[])];
+        assert!(codes(&out_of_range, &Expect::default()).contains(&"NA-GRP-003"));
+
+        let same_bytes = [
+            member("a", "g1", (1, 2), &[("x", "c/x.txt", "11")]),
+            member("b", "g1", (2, 2), &[("y", "c/y.txt", "11")]),
+        ];
+        assert_eq!(codes(&same_bytes, &Expect::default()), ["NA-GRP-007"]);
+
+        let refused = Expect {
+            inputs: Some(vec!["c/x.txt".into(), "c/y.txt".into(), "c/z.txt".into()]),
+            count: Some(3),
+            refused: vec![
+                ("c/z.txt".into(), "empty".into(), "r.json".into()),
+                ("c/x.txt".into(), "bad".into(), "r.json".into()),
+            ],
+            ..Expect::default()
+        };
+        // x is packed and refused: twice; the count holds four places for three inputs.
+        assert_eq!(codes(&ok, &refused), ["NA-GRP-012", "NA-GRP-010"]);
+    }
+
     #[test]
     fn paths_match_by_their_tail() {
         assert!(components("/data/corpus/a/b.txt").ends_with(&components("corpus/a/b.txt")));
