@@ -4,6 +4,7 @@ mod util;
 
 mod bagit;
 mod cli;
+mod cluster;
 mod complexity;
 mod conformance;
 mod determinism;

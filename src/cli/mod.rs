@@ -7,6 +7,7 @@ mod formats;
 mod inspect;
 mod interrupt;
 mod man;
+mod merge;
 mod pack;
 mod schema;
 mod validate;
@@ -47,6 +48,7 @@ enum Command {
     Convert(convert::ConvertArgs),
     Inspect(inspect::InspectArgs),
     Pack(pack::PackArgs),
+    Merge(merge::MergeArgs),
     Formats(formats::FormatsArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
@@ -59,6 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Convert(args) => convert::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Pack(args) => pack::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Formats(args) => formats::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),

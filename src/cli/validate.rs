@@ -6,13 +6,13 @@ use newsarc::output::io_reason;
 use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
-use newsarc::validate::{Finding, Severity, article, bag};
+use newsarc::validate::{Finding, Severity, article, bag, group};
 use std::path::{Path, PathBuf};
 
 /// Check BagIt packages and article files; report every finding with a stable code
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
+    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --group parts/ --expect inputs.txt --pack-report reports/   # the bags of pack --shard, as one group\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
     /// Bags (folder, .zip, .tar, .tar.gz) and files (.txt, .xml, .epub, ninjs or metadata .json) to
@@ -40,6 +40,22 @@ pub struct ValidateArgs {
     /// Also validate XML files against this XML Schema (needs a build with the `xsd` feature)
     #[arg(long, value_name = "SCHEMA.xsd")]
     xsd: Option<PathBuf>,
+    /// The bags (or a folder of them) are the shards of one `pack --shard K/N` run: also check that
+    /// they form one complete group (one Bag-Group-Identifier, Bag-Count 1..N each once, no article
+    /// or input in two bags)
+    #[arg(long, help_heading = "Groups of shard bags")]
+    group: bool,
+    /// With --group: the inputs of the run, one path per line; each must be in exactly one bag or
+    /// refused in a --pack-report
+    #[arg(long, value_name = "FILE", requires = "group", help_heading = "Groups of shard bags")]
+    expect: Option<PathBuf>,
+    /// With --group: how many inputs the run had
+    #[arg(long, value_name = "N", requires = "group", help_heading = "Groups of shard bags")]
+    expect_count: Option<usize>,
+    /// With --group: a report of `pack --report` (repeatable, or a folder of them); the inputs it
+    /// names as bad or skipped count as refused
+    #[arg(long, value_name = "FILE", requires = "group", help_heading = "Groups of shard bags")]
+    pack_report: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -59,7 +75,9 @@ enum FormatArg {
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let mut xsd = xsd_checker(args.xsd.as_deref())?;
     let mut report = Report::new();
-    for path in &args.paths {
+    let paths = if args.group { super::merge::bags_in(&args.paths)? } else { args.paths.clone() };
+    let mut members = Vec::new();
+    for path in &paths {
         let shown = path.display().to_string();
         let mut findings = Vec::new();
         if let Err(e) =
@@ -97,13 +115,29 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
                 Profile::Bagit => bag::verify_payload(&files, &shown, &expected, &mut findings),
             }
             profile = Some(chosen.name());
+            if args.group {
+                members.push(group::member(&files, &shown, &mut findings));
+            }
         } else {
+            if args.group {
+                findings.push(Finding {
+                    code: "NA-GRP-013",
+                    severity: Severity::Error,
+                    file: shown.clone(),
+                    line: None,
+                    column: None,
+                    message: "not a bag (a folder, .zip, .tar or .tar.gz): it cannot be part of a group".to_string(),
+                });
+            }
             check_file(path, &shown, &mut findings, &mut xsd)?;
         }
         let valid =
             !findings.iter().any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
         report.checked.push(Checked { path: shown, valid, profile });
         report.findings.extend(findings);
+    }
+    if args.group {
+        check_group(&args, &paths, &members, &mut report)?;
     }
     let out = match args.format {
         FormatArg::Text => report.text(),
@@ -115,6 +149,56 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
     }
     Ok(if report.failed(args.strict) { Outcome::SomeInputsBad } else { Outcome::Done })
+}
+
+/// The group check over the bags read, with what the user knows of the inputs.
+fn check_group(
+    args: &ValidateArgs,
+    paths: &[PathBuf],
+    members: &[group::Member],
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let read = |p: &Path| {
+        std::fs::read(p).map_err(|e| anyhow::anyhow!("cannot read {}: {}", p.display(), newsarc::output::io_reason(&e)))
+    };
+    let mut expect = group::Expect { count: args.expect_count, ..group::Expect::default() };
+    if let Some(list) = &args.expect {
+        let bytes = read(list)?;
+        expect.inputs =
+            Some(newsarc::package::inputs::parse_list(&bytes, false).iter().map(|p| p.display().to_string()).collect());
+        expect.inputs_file = list.display().to_string();
+    }
+    let mut reports = Vec::new();
+    for p in &args.pack_report {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {}", p.display(), newsarc::output::io_reason(&e)))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|f| f.extension().is_some_and(|e| e == "json"))
+                .collect();
+            found.sort();
+            reports.extend(found);
+        } else {
+            reports.push(p.clone());
+        }
+    }
+    for r in &reports {
+        let shown = r.display().to_string();
+        let refused = group::refused_in_report(&read(r)?).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+        expect.refused.extend(refused.into_iter().map(|(path, reason)| (path, reason, shown.clone())));
+    }
+    let shown = match args.paths.as_slice() {
+        [one] if paths.len() > 1 || one.is_dir() && !one.join("bagit.txt").is_file() => one.display().to_string(),
+        _ => format!("group of {} bags", paths.len()),
+    };
+    let mut findings = Vec::new();
+    group::check(members, &expect, &shown, &mut findings);
+    let valid =
+        !findings.iter().any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+    report.checked.push(Checked { path: shown, valid, profile: Some("group") });
+    report.findings.extend(findings);
+    Ok(())
 }
 
 /// A single file: read with its reader (errors and warnings become findings), and against the

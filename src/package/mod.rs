@@ -2,10 +2,12 @@
 //!
 //! - [`inputs`]: which files to pack, in one stable order.
 //! - [`pack`]: articles converted on all cores and appended to a bag in that order.
+//! - [`merge`]: the shard bags of one sharded pack merged into one bag.
 //! - [`bag`]: BagIt 1.0 bags as a folder, zip or tar.
 //! - [`zip`]: deterministic zip archives.
 
 pub mod bag;
 pub mod inputs;
+pub mod merge;
 pub mod pack;
 pub mod zip;

@@ -584,7 +584,7 @@ fn write_article(bag: &mut BagWriter, item: &Prepared) -> std::io::Result<IndexR
 }
 
 /// The bag's top-level folder: the output's name without extension, made safe.
-fn bag_name(out: &Path, format: Format) -> String {
+pub(crate) fn bag_name(out: &Path, format: Format) -> String {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).map(|n| {
         let lower = n.to_ascii_lowercase();
         let ext = match format {
@@ -600,7 +600,7 @@ fn bag_name(out: &Path, format: Format) -> String {
 }
 
 /// Where the bag is written until it is complete.
-enum Staging {
+pub(crate) enum Staging {
     Folder(partial::PartialDir),
     File(partial::PartialFile),
     Stdout,
@@ -609,7 +609,7 @@ enum Staging {
 impl Staging {
     /// Puts the complete bag in place: left out when the destination holds the same bag, refused
     /// when it holds another one and `force` was not given.
-    fn commit(
+    pub(crate) fn commit(
         self,
         name: &str,
         out: &Path,

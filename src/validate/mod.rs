@@ -12,12 +12,14 @@
 //! - [`article`]: each article's renditions read back, format rules, agreement between them.
 //! - [`epub`]: EPUB publications: container, package document, navigation, references.
 //! - [`ninjs`]: ninjs documents against IPTC's official schemas (embedded).
+//! - [`group`]: the bags of a sharded pack checked as one complete group.
 //! - [`report`]: findings as text, JSON, JUnit XML or GitHub workflow annotations.
 //! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.
 
 pub mod article;
 pub mod bag;
 pub mod epub;
+pub mod group;
 pub mod ninjs;
 pub mod package;
 pub mod report;
