@@ -3,7 +3,7 @@
 //! a quadratic loop gives). The best of three runs is compared, and the bound is generous (30x),
 //! so a busy machine does not make it flake while a quadratic loop still fails it.
 
-use newsarc::package::zip::{Method, ZipBuilder};
+use newsarc::format::zip::{Method, ZipBuilder};
 use newsarc::read::{ReadOptions, epub, newsml, text};
 use newsarc::validate::package::{self, Limits};
 use std::time::{Duration, Instant};

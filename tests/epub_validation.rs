@@ -3,7 +3,7 @@
 //! publication that breaks it, and EPUB to EPUB conversion.
 
 use crate::util::*;
-use newsarc::package::zip::{Method, ZipBuilder};
+use newsarc::format::zip::{Method, ZipBuilder};
 use newsarc::read::{ReadOptions, epub};
 use newsarc::validate::{Severity, article::check_file};
 use std::collections::BTreeMap;

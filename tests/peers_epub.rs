@@ -8,7 +8,7 @@
 //! The deliberate disagreements are read from `docs/validation-differences.md` (`## EPUB`).
 
 use crate::util::*;
-use newsarc::package::zip::{Method, ZipBuilder};
+use newsarc::format::zip::{Method, ZipBuilder};
 use newsarc::validate::{Finding, Severity, article::check_file};
 use std::path::{Path, PathBuf};
 

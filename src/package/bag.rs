@@ -4,10 +4,10 @@
 //! nothing written is ever read back), and at the end writes `bag-info.txt` (Payload-Oxum,
 //! Bagging-Date, Bag-Software-Agent, grouping, the caller's fields), `manifest-<alg>.txt`,
 //! `bagit.txt` and `tagmanifest-<alg>.txt`. A [`Sink`] puts the files somewhere: a folder, a
-//! zip (deterministic entries, see `package::zip`) or a tar (fixed times, modes and owners),
+//! zip (deterministic entries, see `format::zip`) or a tar (fixed times, modes and owners),
 //! plain or gzip-compressed, to a file or to standard output.
 
-use super::zip::{Method, ZipBuilder};
+use crate::format::zip::{Method, ZipBuilder};
 use sha2::{Digest, Sha256, Sha512};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};

@@ -19,7 +19,7 @@
 
 use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, Sink, Stream, TarSink, ZipSink};
 use super::pack::{BagOutcome, Destination, Format, Staging, bag_name};
-use super::zip::Method;
+use crate::format::zip::Method;
 use crate::output::{Existing, Guard, Kind, OutputError, partial};
 use crate::validate::bag::{self as bagcheck, Expected, Profile};
 use crate::validate::group::{self, Expect, IndexArticle, Member};

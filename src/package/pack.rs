@@ -22,8 +22,8 @@
 
 use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, Sink, Stream, TarSink, ZipSink};
 use super::inputs::{InputFile, Skipped};
-use super::zip::Method;
 use crate::convert::{Naming, Rendition, render};
+use crate::format::zip::Method;
 use crate::load::{Input, LoadOptions, load_all_with_bytes};
 use crate::model::{Article, PartialDate, safe_id_from_name};
 use crate::output::{Existing, Guard, Kind, OutputError, partial};

@@ -85,8 +85,7 @@ impl std::fmt::Display for LimitExceeded {
     }
 }
 
-const OPF_NS: &str = "http://www.idpf.org/2007/opf";
-const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
+use crate::format::epub::{DC_NAMESPACE as DC_NS, OPF_NAMESPACE as OPF_NS};
 
 /// Reads a one-article EPUB (or another producer's book, all chapters as one body).
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
@@ -372,7 +371,7 @@ impl Metadata {
                 e.name == "meta"
                     && e.attribute("name") == Some("generator")
                     && e.attribute("content")
-                        .is_some_and(|c| c.split_whitespace().next() == Some(crate::write::epub::GENERATOR))
+                        .is_some_and(|c| c.split_whitespace().next() == Some(crate::format::epub::GENERATOR))
             })
         });
         Metadata {

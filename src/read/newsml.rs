@@ -10,12 +10,13 @@ use super::lines::{LineIndex, normalize_space};
 use super::xhtml::{self, Whitespace};
 use super::xml::{self, Element};
 use super::{ReadError, ReadOptions, dateline, decode, language};
+use crate::format::XHTML_NAMESPACE;
+use crate::format::newsml::NAMESPACE;
 use crate::model::text::{plain_text, word_count};
 use crate::model::{
     Article, Block, Dateline, Direction, Inline, LanguageOrigin, OriginalId, PartialDate, SourceFile, Timestamp,
     Warning, WarningCode,
 };
-use crate::write::newsml::{NAMESPACE, XHTML_NAMESPACE};
 use sha2::{Digest, Sha256};
 
 /// Reads a NewsML-G2 document's bytes: one text newsItem, or a newsMessage holding exactly one.
@@ -129,7 +130,7 @@ fn item_article(item: &Element, mut warnings: Vec<Warning>, id: String, fallback
         // newsarc keeps a source's identifier that was not a URI as an altId (see write::newsml).
         let kept = content_meta.and_then(|m| {
             m.elements().filter(|e| e.name == "altId").find_map(|e| {
-                let role = e.attribute("typeuri")?.strip_prefix(crate::write::newsml::ALT_ID_TYPE)?;
+                let role = e.attribute("typeuri")?.strip_prefix(crate::format::newsml::ALT_ID_TYPE)?;
                 Some(OriginalId { role: role.to_string(), value: e.text() })
             })
         });

@@ -48,13 +48,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Cursor, Read};
 use unicode_normalization::UnicodeNormalization;
 
-const CONTAINER_NS: &str = "urn:oasis:names:tc:opendocument:xmlns:container";
-const OPF_NS: &str = "http://www.idpf.org/2007/opf";
-const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
-const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+use crate::format::XHTML_NAMESPACE as XHTML_NS;
+use crate::format::epub::{CONTAINER_NAMESPACE as CONTAINER_NS, DC_NAMESPACE as DC_NS, OPF_NAMESPACE as OPF_NS};
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const MATHML_NS: &str = "http://www.w3.org/1998/Math/MathML";
-const OPS_NS: &str = "http://www.idpf.org/2007/ops";
+use crate::format::epub::OPS_NAMESPACE as OPS_NS;
 const XHTML: &str = "application/xhtml+xml";
 const SVG: &str = "image/svg+xml";
 /// Manifest item properties EPUB 3.3 defines (prefixed ones are other vocabularies).

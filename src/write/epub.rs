@@ -10,16 +10,15 @@
 //! shallowest heading at `h2`, the dateline marked), the source link and publisher in a `footer`.
 //! EPUB may neither show remote images nor link to files it does not hold, so images are links
 //! and links without a scheme are marked text (see `write::html`); the reader undoes both.
-//! Zip entries are written by `package::zip`, so the bytes are the same for the same article.
+//! Zip entries are written by `format::zip`, so the bytes are the same for the same article.
 
 use super::html::{self, escape, escape_text};
 use super::{WriteContext, WriteError};
+use crate::format::zip::{Method, ZipBuilder};
 use crate::model::{Article, Direction, Timestamp};
-use crate::package::zip::{Method, ZipBuilder};
 use std::fmt::Write;
 
-/// Marks newsarc's own publications (`<meta name="generator">`), so readers know the conventions.
-pub const GENERATOR: &str = "newsarc";
+use crate::format::epub::GENERATOR;
 const SUMMARY: &str = "A news article converted to EPUB by newsarc: text only, with a heading \
     for each article, a table of contents, and the source and publisher at the end. Images of the \
     original are not embedded; they are links to where they were published.";

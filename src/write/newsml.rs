@@ -19,11 +19,9 @@ use super::{WriteContext, WriteError};
 use crate::model::{Article, Direction};
 use std::fmt::Write;
 
-pub const NAMESPACE: &str = "http://iptc.org/std/nar/2006-10-01/";
-pub const XHTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
-/// `altId@typeuri` of a source's identifier kept because it was not a URI, followed by its role
-/// (`guid`, `identifier`): the guid is then a `urn:uuid:` derived from it.
-pub const ALT_ID_TYPE: &str = "urn:newsarc:altid:";
+use crate::format::XHTML_NAMESPACE;
+use crate::format::newsml::{ALT_ID_TYPE, NAMESPACE};
+
 const CATALOG: &str = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_41.xml";
 
 /// Writes the article as a NewsML-G2 newsItem.
