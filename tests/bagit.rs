@@ -298,8 +298,9 @@ fn the_profile_is_chosen_reported_and_can_be_forced() {
             .arg("-o")
             .arg(&bag)
             .arg("-q")
-            .status()
+            .output()
             .unwrap()
+            .status
             .success()
     );
     let (ok, _, report) = run(&bag, &[]);
@@ -358,8 +359,9 @@ fn tar_gz_bags_are_read_within_the_caps() {
             .arg("-o")
             .arg(&tar)
             .arg("-q")
-            .status()
+            .output()
             .unwrap()
+            .status
             .success()
     );
     for name in ["b.tar.gz", "b.tgz"] {

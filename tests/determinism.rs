@@ -4,7 +4,7 @@ use crate::util::*;
 use std::path::Path;
 
 fn convert_all_into(dir: &Path) {
-    let status = newsarc().arg("convert").args(good_fixtures()).arg("-o").arg(dir).arg("-q").status().unwrap();
+    let status = newsarc().arg("convert").args(good_fixtures()).arg("-o").arg(dir).arg("-q").output().unwrap().status;
     assert_eq!(status.code(), Some(0));
 }
 

@@ -188,8 +188,9 @@ fn the_cli_writes_a_book_of_the_good_inputs() {
         .arg("--book")
         .arg(&kept)
         .arg("--keep-order")
-        .status()
-        .unwrap();
+        .output()
+        .unwrap()
+        .status;
     assert!(status.success());
     let articles = epub::read_articles(&std::fs::read(&kept).unwrap(), &ReadOptions::default()).unwrap();
     assert_eq!(articles[0].headline.as_deref(), Some("Thousands rally in Millbrook to save the old tram line"));

@@ -180,8 +180,15 @@ fn remote_content_is_not_fetched() {
 #[test]
 fn the_cli_converts_newsml_onwards() {
     let dir = tempfile::tempdir().unwrap();
-    let status =
-        newsarc().arg("convert").arg(fixture("sample-shape.txt")).arg("-o").arg(dir.path()).arg("-q").status().unwrap();
+    let status = newsarc()
+        .arg("convert")
+        .arg(fixture("sample-shape.txt"))
+        .arg("-o")
+        .arg(dir.path())
+        .arg("-q")
+        .output()
+        .unwrap()
+        .status;
     assert!(status.success());
     let out = dir.path().join("again");
     let status = newsarc()
@@ -189,8 +196,9 @@ fn the_cli_converts_newsml_onwards() {
         .arg(dir.path().join("sample-shape.newsml.xml"))
         .args(["--to", "ninjs", "-o"])
         .arg(&out)
-        .status()
-        .unwrap();
+        .output()
+        .unwrap()
+        .status;
     assert!(status.success());
     assert_eq!(
         std::fs::read(out.join("sample-shape.ninjs.json")).unwrap(),

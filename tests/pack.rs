@@ -219,8 +219,17 @@ fn files_from_a_nul_separated_list() {
     let joined: Vec<u8> = names.iter().flat_map(|p| p.to_str().unwrap().bytes().chain([0])).collect();
     std::fs::write(&list, joined).unwrap();
     let out = dir.path().join("bag");
-    let status =
-        newsarc().arg("pack").arg("--files-from").arg(&list).arg("-0").arg("-o").arg(&out).arg("-q").status().unwrap();
+    let status = newsarc()
+        .arg("pack")
+        .arg("--files-from")
+        .arg(&list)
+        .arg("-0")
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap()
+        .status;
     assert!(status.success());
     assert!(out.join("data/articles/with_space/source.txt").exists());
     assert!(out.join("data/articles/sample-shape/source.txt").exists());

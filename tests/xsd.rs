@@ -87,7 +87,7 @@ fn same_verdicts_as_xmllint_on_iptcs_tests() {
 fn validate_checks_newsml_inside_packages_against_the_xsd() {
     let dir = tempfile::tempdir().unwrap();
     let bag = dir.path().join("b");
-    newsarc().arg("pack").arg(fixture("sample-shape.txt")).arg("-o").arg(&bag).arg("-q").status().unwrap();
+    newsarc().arg("pack").arg(fixture("sample-shape.txt")).arg("-o").arg(&bag).arg("-q").output().unwrap().status;
     let xsd = iptc().join("NewsML-G2_2.35-spec-All-Power.xsd");
     let ok = newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(&bag).output().unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
