@@ -490,3 +490,18 @@ fn standard_input_is_validated_as_what_its_bytes_are() {
         assert_eq!(out.status.code(), Some(code), "{file}: {}", String::from_utf8_lossy(&out.stdout));
     }
 }
+
+#[test]
+fn validate_on_one_core_finds_what_it_finds_on_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = bag(dir.path(), "b");
+    std::fs::write(b.join("data/articles/body-table/source.txt"), b"changed").unwrap();
+    let run = |jobs: &str| {
+        let out = newsarc().arg("validate").arg(&b).args(["--format", "json", "-j", jobs]).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let one = run("1");
+    assert_eq!(one.0, Some(1), "{}", one.1);
+    assert!(one.1.contains("NA-BAG-010"));
+    assert_eq!(one, run("2"));
+}

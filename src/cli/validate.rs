@@ -7,6 +7,7 @@ use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
 use newsarc::validate::{Finding, Severity, article, bag, group};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Check BagIt packages and article files; report every finding with a stable code
@@ -28,6 +29,9 @@ pub struct ValidateArgs {
     /// Print nothing: the exit status says valid (0), invalid (1) or could not run (2)
     #[arg(short, long)]
     quiet: bool,
+    /// Worker threads [default: all cores]; the findings do not depend on it
+    #[arg(short, long)]
+    jobs: Option<usize>,
     /// Also render each article again from its source.txt and report renditions this newsarc
     /// would write differently
     #[arg(long)]
@@ -73,6 +77,8 @@ enum FormatArg {
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
+    // The checks run on rayon's global pool; its size is set once, here.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(super::jobs(args.jobs)).build_global();
     let mut xsd = xsd_checker(args.xsd.as_deref())?;
     let mut report = Report::new();
     let paths = if args.group { super::merge::bags_in(&args.paths)? } else { args.paths.clone() };
@@ -108,11 +114,29 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
                 None => Profile::for_bag(&files),
             };
             let expected = bag::check(&files, &shown, chosen, &mut findings);
-            match chosen {
-                Profile::Newsarc => {
-                    article::check(&files, &shown, args.reproduce, args.xsd.as_deref(), &expected, &mut findings)
+            let total = files.names().filter(|n| n.starts_with("data/")).count();
+            let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&shown, total));
+            let progress = |n: usize| {
+                if let Some(bar) = &bar {
+                    bar.inc(n as u64);
                 }
-                Profile::Bagit => bag::verify_payload(&files, &shown, &expected, &mut findings),
+            };
+            match chosen {
+                Profile::Newsarc => article::check_with_progress(
+                    &files,
+                    &shown,
+                    args.reproduce,
+                    args.xsd.as_deref(),
+                    &expected,
+                    &mut findings,
+                    &progress,
+                ),
+                Profile::Bagit => {
+                    bag::verify_payload_with_progress(&files, &shown, &expected, &mut findings, &progress)
+                }
+            }
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
             }
             profile = Some(chosen.name());
             if args.group {
@@ -310,4 +334,13 @@ fn xsd_checker(schema: Option<&Path>) -> anyhow::Result<XsdChecker> {
         );
     }
     Ok(Box::new(|_, _, _| {}))
+}
+
+/// Files checked in one bag, on a terminal only.
+fn progress_bar(bag: &str, total: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total as u64);
+    let template =
+        format!("{{spinner}} {} {{pos}}/{{len}} files [{{bar:30}}] {{per_sec}}", bag.replace(['{', '}'], ""));
+    bar.set_style(indicatif::ProgressStyle::with_template(&template).expect("a valid template").progress_chars("=> "));
+    bar
 }

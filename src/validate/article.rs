@@ -37,6 +37,19 @@ pub fn check(
     expected: &Expected,
     findings: &mut Vec<Finding>,
 ) {
+    check_with_progress(files, shown, reproduce, xsd, expected, findings, &|_| {});
+}
+
+/// [`check`], telling `progress` how many more files were read each time some were.
+pub fn check_with_progress(
+    files: &Files,
+    shown: &str,
+    reproduce: bool,
+    xsd: Option<&std::path::Path>,
+    expected: &Expected,
+    findings: &mut Vec<Finding>,
+    progress: &(dyn Fn(usize) + Sync),
+) {
     // Groups of payload files: one per article folder, one per other file.
     let mut groups: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
     for path in files.names().filter(|p| p.starts_with("data/")) {
@@ -79,6 +92,7 @@ pub fn check(
                         }),
                     }
                 }
+                progress(paths.len());
                 if let Some(id) = id {
                     #[cfg(feature = "xsd")]
                     if let (Some(Some(v)), Some(xml)) = (_validator.as_mut(), own.get("article.xml")) {

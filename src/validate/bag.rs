@@ -162,6 +162,17 @@ pub fn verify(path: &str, bytes: &[u8], expected: &Expected, shown: &str, findin
 /// Reads every payload file a manifest lists, on all cores, and checks its checksums: what the
 /// `bagit` profile does in place of the article checks (which verify as they read).
 pub fn verify_payload(files: &Files, shown: &str, expected: &Expected, findings: &mut Vec<Finding>) {
+    verify_payload_with_progress(files, shown, expected, findings, &|_| {});
+}
+
+/// [`verify_payload`], telling `progress` how many more files were read each time some were.
+pub fn verify_payload_with_progress(
+    files: &Files,
+    shown: &str,
+    expected: &Expected,
+    findings: &mut Vec<Finding>,
+    progress: &(dyn Fn(usize) + Sync),
+) {
     let paths: Vec<&str> = expected.digests.keys().map(String::as_str).filter(|p| p.starts_with("data/")).collect();
     let found: Vec<Vec<Finding>> = paths
         .par_iter()
@@ -170,7 +181,10 @@ pub fn verify_payload(files: &Files, shown: &str, expected: &Expected, findings:
             |reader, path| {
                 let mut found = Vec::new();
                 match reader.read(path) {
-                    Ok(bytes) => verify(path, &bytes, expected, shown, &mut found),
+                    Ok(bytes) => {
+                        verify(path, &bytes, expected, shown, &mut found);
+                        progress(1);
+                    }
                     Err(e) => found.push(Finding {
                         code: "NA-SAFE-009",
                         severity: Severity::Error,
