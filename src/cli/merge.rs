@@ -1,8 +1,8 @@
 //! `newsarc merge`: the shard bags of one `pack --shard K/N` run into one bag.
 
-use super::{Outcome, Verbosity};
+use super::{ContainerArg, Outcome, Verbosity};
 use anyhow::bail;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use newsarc::output::Guard;
 use newsarc::package::merge::{MergeError, MergeOptions, merge};
 use newsarc::package::pack::{BagOutcome, Destination, Format};
@@ -22,7 +22,7 @@ pub struct MergeArgs {
     output: PathBuf,
     /// Container of the bag [default: by the output's extension]
     #[arg(long, value_enum)]
-    format: Option<FormatArg>,
+    format: Option<ContainerArg>,
     /// Replace OUT if it exists and differs: only a bag or a file, never an input
     #[arg(long)]
     force: bool,
@@ -30,23 +30,9 @@ pub struct MergeArgs {
     say: Verbosity,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum FormatArg {
-    Folder,
-    Zip,
-    Tar,
-    #[value(name = "tar.gz", alias = "tgz")]
-    TarGz,
-}
-
 pub fn run(args: MergeArgs) -> anyhow::Result<Outcome> {
     let out = Destination::from_arg(&args.output);
-    let format = args.format.map(|f| match f {
-        FormatArg::Folder => Format::Folder,
-        FormatArg::Zip => Format::Zip,
-        FormatArg::Tar => Format::Tar,
-        FormatArg::TarGz => Format::TarGz,
-    });
+    let format = args.format.map(Format::from);
     let mut bags = bags_in(&args.bags)?;
     if let Destination::Path(path) = &out {
         // A merged bag written into the folder of shards is no shard: a second run leaves it out.

@@ -81,6 +81,28 @@ struct Verbosity {
     verbose: bool,
 }
 
+/// A bag's container, as `--format` names it (`pack`, `merge`).
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ContainerArg {
+    Folder,
+    Zip,
+    Tar,
+    #[value(name = "tar.gz", alias = "tgz")]
+    TarGz,
+}
+
+impl From<ContainerArg> for newsarc::package::pack::Format {
+    fn from(c: ContainerArg) -> Self {
+        use newsarc::package::pack::Format;
+        match c {
+            ContainerArg::Folder => Format::Folder,
+            ContainerArg::Zip => Format::Zip,
+            ContainerArg::Tar => Format::Tar,
+            ContainerArg::TarGz => Format::TarGz,
+        }
+    }
+}
+
 /// `n word` or `n words`.
 fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }

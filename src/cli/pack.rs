@@ -1,6 +1,6 @@
 //! `newsarc pack`: many articles into one BagIt bag (folder, zip or tar).
 
-use super::{Outcome, ReadArgs, Verbosity, jobs, plural};
+use super::{ContainerArg, Outcome, ReadArgs, Verbosity, jobs, plural};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use newsarc::output::{Guard, Kind};
@@ -31,7 +31,7 @@ pub struct PackArgs {
     output: PathBuf,
     /// Container of the bag [default: by the output's extension]
     #[arg(long, value_enum)]
-    format: Option<FormatArg>,
+    format: Option<ContainerArg>,
     /// Renditions to write per article, comma-separated [default: all]
     #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(WRITERS.iter().map(|w| w.name)))]
     to: Vec<String>,
@@ -67,15 +67,6 @@ pub struct PackArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum FormatArg {
-    Folder,
-    Zip,
-    Tar,
-    #[value(name = "tar.gz", alias = "tgz")]
-    TarGz,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
 enum DigestArg {
     Sha256,
     Sha512,
@@ -108,12 +99,7 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
     }
     let extensions: Vec<String> = args.ext.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect();
     let out = Destination::from_arg(&args.output);
-    let format = args.format.map(|f| match f {
-        FormatArg::Folder => Format::Folder,
-        FormatArg::Zip => Format::Zip,
-        FormatArg::Tar => Format::Tar,
-        FormatArg::TarGz => Format::TarGz,
-    });
+    let format = args.format.map(Format::from);
     Format::for_destination(&out, format)?;
     let mut guard = Guard::new();
     for path in &paths {
@@ -219,8 +205,10 @@ fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
 /// The rate and the time left, once there is enough behind to say (indicatif's own ETA opens
 /// with minutes for a job of seconds: the first articles wait for the worker threads to start).
 fn rate_and_eta(bar: &indicatif::ProgressBar) -> String {
-    let (done, total) = (bar.position(), bar.length().unwrap_or(0));
-    let elapsed = bar.elapsed().as_secs_f64();
+    eta_message(bar.position(), bar.length().unwrap_or(0), bar.elapsed().as_secs_f64())
+}
+
+fn eta_message(done: u64, total: u64, elapsed: f64) -> String {
     if done < 64 || elapsed < 1.0 {
         return "starting".to_string();
     }
@@ -228,6 +216,21 @@ fn rate_and_eta(bar: &indicatif::ProgressBar) -> String {
     let left = (total.saturating_sub(done)) as f64 / rate;
     let eta = if left < 60.0 { format!("{left:.0} s") } else { format!("{:.0} min", left / 60.0) };
     format!("{rate:.0} articles/s, about {eta} left")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::eta_message;
+
+    #[test]
+    fn the_time_left_is_said_only_once_there_is_enough_behind() {
+        // The first articles wait for the workers to start: no estimate from them.
+        assert_eq!(eta_message(10, 8_000, 0.4), "starting");
+        assert_eq!(eta_message(1_000, 8_000, 0.5), "starting");
+        // 1,000 articles in 2 s: 500 a second, 7,000 left, 14 s.
+        assert_eq!(eta_message(1_000, 8_000, 2.0), "500 articles/s, about 14 s left");
+        assert_eq!(eta_message(100, 100_000, 2.0), "50 articles/s, about 33 min left");
+    }
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
