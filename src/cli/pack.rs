@@ -218,21 +218,6 @@ fn eta_message(done: u64, total: u64, elapsed: f64) -> String {
     format!("{rate:.0} articles/s, about {eta} left")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::eta_message;
-
-    #[test]
-    fn the_time_left_is_said_only_once_there_is_enough_behind() {
-        // The first articles wait for the workers to start: no estimate from them.
-        assert_eq!(eta_message(10, 8_000, 0.4), "starting");
-        assert_eq!(eta_message(1_000, 8_000, 0.5), "starting");
-        // 1,000 articles in 2 s: 500 a second, 7,000 left, 14 s.
-        assert_eq!(eta_message(1_000, 8_000, 2.0), "500 articles/s, about 14 s left");
-        assert_eq!(eta_message(100, 100_000, 2.0), "50 articles/s, about 33 min left");
-    }
-}
-
 fn progress_bar(total: usize) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total as u64);
     bar.set_style(
@@ -315,5 +300,20 @@ fn summarize(report: &newsarc::package::pack::PackReport, files: usize, say: Ver
     }
     if !quiet || !report.bad.is_empty() || report.bag == BagOutcome::NotWritten {
         eprintln!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::eta_message;
+
+    #[test]
+    fn the_time_left_is_said_only_once_there_is_enough_behind() {
+        // The first articles wait for the workers to start: no estimate from them.
+        assert_eq!(eta_message(10, 8_000, 0.4), "starting");
+        assert_eq!(eta_message(1_000, 8_000, 0.5), "starting");
+        // 1,000 articles in 2 s: 500 a second, 7,000 left, 14 s.
+        assert_eq!(eta_message(1_000, 8_000, 2.0), "500 articles/s, about 14 s left");
+        assert_eq!(eta_message(100, 100_000, 2.0), "50 articles/s, about 33 min left");
     }
 }
