@@ -16,7 +16,7 @@ fn bag(dir: &Path, name: &str) -> PathBuf {
         .arg("-q")
         .output()
         .unwrap();
-    assert!(status.success());
+    assert!(status.status.success());
     out
 }
 
@@ -146,7 +146,7 @@ fn files_are_checked_with_their_readers() {
     assert_eq!(code, 0, "warnings only: {text}");
     assert!(text.contains("NA-READ-001"));
     let strict = newsarc().arg("validate").arg(fixture("xml-illegal-chars.txt")).arg("--strict").output().unwrap();
-    assert_eq!(strict.code(), Some(1), "--strict makes warnings count");
+    assert_eq!(strict.status.code(), Some(1), "--strict makes warnings count");
 }
 
 #[test]
