@@ -227,8 +227,10 @@ fn validate_reports_findings_and_exits_by_verdict() {
     let (code, stdout, _) = run(newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(&good).arg(&bad));
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("bad.xml:6: error NA-XSD-001:"), "{stdout}");
-    let (code, _, err) = run(newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(out.path().join("missing.xml")));
-    assert_eq!(code, 2, "{err}");
+    // A missing file is bad input, as in every subcommand: invalid, not "could not run".
+    let (code, stdout, _) = run(newsarc().arg("validate").arg("--xsd").arg(&xsd).arg(out.path().join("missing.xml")));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("NA-IN-001"), "{stdout}");
 }
 
 // ---- a newcomer's conventions: -q, -v, -j, --report, man, --version, messages ---------------------
