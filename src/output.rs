@@ -37,19 +37,52 @@ pub enum OutputError {
     NotOurs { output: String },
     #[error("refusing to replace {output}: it is a folder, and a file would be written there")]
     FolderForFile { output: String },
+    #[error("refusing to replace {output}: it is a file, and a folder bag would be written there")]
+    FileForFolder { output: String },
     #[error("{output} exists and differs from what would be written; pass --force to replace it")]
     Exists { output: String },
     #[error("cannot write {path}: {}", io_reason(.cause))]
     Io { path: String, cause: std::io::Error },
 }
 
+impl OutputError {
+    /// The error with its output named (an `Exists` made before the name was at hand).
+    pub fn named(self, output: &str) -> OutputError {
+        match self {
+            OutputError::Exists { output: o } if o.is_empty() => OutputError::Exists { output: output.to_string() },
+            other => other,
+        }
+    }
+}
+
 /// What is at an output path before writing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Existing {
     /// Nothing: the output is new.
     Nothing,
     /// Something newsarc may replace (with force) or find identical.
     Replaceable,
+    /// Something inside an input folder: left as it is when identical, never replaced.
+    InsideInput { output: String, input: String },
+}
+
+impl Existing {
+    /// Whether something is there.
+    pub fn exists(&self) -> bool {
+        *self != Existing::Nothing
+    }
+
+    /// Whether what is there (and differs from what would be written) may be replaced.
+    pub fn may_replace(&self, force: bool) -> Result<(), OutputError> {
+        match self {
+            Existing::Nothing => Ok(()),
+            Existing::Replaceable if force => Ok(()),
+            Existing::Replaceable => Err(OutputError::Exists { output: String::new() }),
+            Existing::InsideInput { output, input } => {
+                Err(OutputError::InsideInput { output: output.clone(), input: input.clone() })
+            }
+        }
+    }
 }
 
 /// What kind of output is about to be written.
@@ -101,9 +134,9 @@ impl Guard {
     }
 
     /// Applies the policy to `out` before anything is written: refuses what may never be
-    /// written, and what exists but is not newsarc's to replace. An existing output without
-    /// `force` is not refused here: it may turn out identical (see [`Existing`]).
-    pub fn check(&self, out: &Path, kind: Kind, force: bool) -> Result<Existing, OutputError> {
+    /// written, and what exists but is not newsarc's to replace. What exists and may be replaced
+    /// is not refused here: it may turn out identical (see [`Existing::may_replace`]).
+    pub fn check(&self, out: &Path, kind: Kind) -> Result<Existing, OutputError> {
         let shown = out.display().to_string();
         let resolved = resolve(out).map_err(|cause| OutputError::Io { path: shown.clone(), cause })?;
         for (input, path) in &self.inputs {
@@ -131,12 +164,16 @@ impl Guard {
             if let Some((input, _)) = self.inputs.iter().find(|(_, p)| p.starts_with(&resolved)) {
                 return Err(OutputError::ContainsInput { output: shown, input: input.clone() });
             }
-            if force && let Some((input, _)) = self.inputs.iter().find(|(_, p)| resolved.starts_with(p)) {
-                return Err(OutputError::InsideInput { output: shown, input: input.clone() });
-            }
             if !resolved.join("bagit.txt").is_file() {
                 return Err(OutputError::NotOurs { output: shown });
             }
+        } else if kind == Kind::Bag {
+            return Err(OutputError::FileForFolder { output: shown });
+        }
+        // Whatever lies inside an input folder (a file, a bag written there before) may be found
+        // identical, but is never replaced: it may be what the user keeps beside the inputs.
+        if let Some((input, _)) = self.inputs.iter().find(|(_, p)| resolved.starts_with(p) && p.is_dir()) {
+            return Ok(Existing::InsideInput { output: shown, input: input.clone() });
         }
         Ok(Existing::Replaceable)
     }
@@ -145,18 +182,16 @@ impl Guard {
     /// left alone if it holds these bytes already, replaced only with `force`; written through a
     /// temporary file and a rename, never half.
     pub fn write_file(&self, path: &Path, bytes: &[u8], force: bool) -> Result<Written, OutputError> {
-        let existing = self.check(path, Kind::File, force)?;
+        let existing = self.check(path, Kind::File)?;
         let shown = path.display().to_string();
-        if existing == Existing::Replaceable {
+        if existing.exists() {
             if same_bytes(path, bytes).unwrap_or(false) {
                 return Ok(Written::Unchanged);
             }
-            if !force {
-                return Err(OutputError::Exists { output: shown });
-            }
+            existing.may_replace(force).map_err(|e| e.named(&shown))?;
         }
         write_atomically(path, bytes).map_err(|cause| OutputError::Io { path: shown, cause })?;
-        Ok(if existing == Existing::Replaceable { Written::Replaced } else { Written::Created })
+        Ok(if existing.exists() { Written::Replaced } else { Written::Created })
     }
 }
 
@@ -307,9 +342,33 @@ pub mod partial {
     /// Partial outputs of this process that exist now.
     static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-    /// The name prefix of this process's partial outputs.
+    /// The name prefix of this process's partial outputs: its id and its machine's name, so that
+    /// another machine writing to a shared folder (a cluster's nodes, containers) is never taken
+    /// for a process that is gone.
     pub fn prefix() -> String {
-        format!(".newsarc-partial-{}-", std::process::id())
+        format!(".newsarc-partial-{}@{}-", std::process::id(), host())
+    }
+
+    /// This machine's name as partial names carry it: letters, digits, `.` and `-` only.
+    fn host() -> String {
+        static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        HOST.get_or_init(|| {
+            let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .or_else(|| std::env::var("HOSTNAME").ok())
+                .unwrap_or_default();
+            let name: String =
+                name.trim().chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')).collect();
+            if name.is_empty() { "localhost".to_string() } else { name }
+        })
+        .clone()
+    }
+
+    /// Runs `f` (creating files or folders inside a partial output) so that an interrupt comes
+    /// before it or after it: after [`remove_all`], nothing is created again.
+    pub fn while_live<T>(f: impl FnOnce() -> T) -> T {
+        let _live = lock();
+        f()
     }
 
     fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
@@ -399,7 +458,14 @@ pub mod partial {
                     Err(e)
                 }
                 Err((e, true)) => {
+                    // Renamed out of the partial names, so no later run sweeps it away.
                     let kept = dir.keep();
+                    let name =
+                        kept.file_name().map(|n| n.to_string_lossy().replace(".newsarc-partial-", ".newsarc-kept-"));
+                    let kept = match name.map(|n| kept.with_file_name(n)) {
+                        Some(to) if std::fs::rename(&kept, &to).is_ok() => to,
+                        _ => kept,
+                    };
                     Err(std::io::Error::new(e.kind(), format!("{e}; what was there is kept in {}", kept.display())))
                 }
             };
@@ -441,19 +507,21 @@ pub mod partial {
         pub removed: bool,
     }
 
-    /// Looks in `dir` for partial outputs of other newsarc processes: those whose process is gone
-    /// are removed, the others are left to their writer. Gives what it found.
+    /// Looks in `dir` for partial outputs of other newsarc processes: those of this machine whose
+    /// process is gone are removed; the others (running, or of another machine) are left to their
+    /// writer. Gives what it found.
     pub fn sweep(dir: &Path) -> Vec<Found> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
         let own = std::process::id();
+        let here = format!("{}-", host());
         let mut found = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name();
-            let Some(pid) = name
+            let Some((pid, rest)) = name
                 .to_str()
                 .and_then(|n| n.strip_prefix(".newsarc-partial-"))
-                .and_then(|rest| rest.split_once('-'))
-                .and_then(|(pid, _)| pid.parse::<u32>().ok())
+                .and_then(|rest| rest.split_once('@'))
+                .and_then(|(pid, rest)| Some((pid.parse::<u32>().ok()?, rest)))
             else {
                 continue;
             };
@@ -461,7 +529,8 @@ pub mod partial {
                 continue;
             }
             let path = entry.path();
-            let removed = !alive(pid)
+            let removed = rest.starts_with(&here)
+                && !alive(pid)
                 && match entry.file_type() {
                     Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path).is_ok(),
                     Ok(_) => std::fs::remove_file(&path).is_ok(),
@@ -502,15 +571,15 @@ mod tests {
         let mut guard = Guard::new();
         guard.add(&input);
         let dotted = dir.path().join("sub/../story.txt");
-        assert!(matches!(guard.check(&dotted, Kind::File, true), Err(OutputError::IsInput { .. })));
+        assert!(matches!(guard.check(&dotted, Kind::File), Err(OutputError::IsInput { .. })));
         #[cfg(unix)]
         {
             let link = dir.path().join("link.txt");
             std::os::unix::fs::symlink(&input, &link).unwrap();
-            assert!(matches!(guard.check(&link, Kind::File, true), Err(OutputError::IsInput { .. })));
+            assert!(matches!(guard.check(&link, Kind::File), Err(OutputError::IsInput { .. })));
             let hard = dir.path().join("hard.txt");
             std::fs::hard_link(&input, &hard).unwrap();
-            assert!(matches!(guard.check(&hard, Kind::File, true), Err(OutputError::IsInput { .. })));
+            assert!(matches!(guard.check(&hard, Kind::File), Err(OutputError::IsInput { .. })));
         }
         assert_eq!(std::fs::read(&input).unwrap(), b"x");
     }
@@ -521,14 +590,14 @@ mod tests {
         let notes = dir.path().join("notes");
         std::fs::create_dir(&notes).unwrap();
         let guard = Guard::new();
-        assert!(matches!(guard.check(&notes, Kind::Bag, true), Err(OutputError::NotOurs { .. })));
+        assert!(matches!(guard.check(&notes, Kind::Bag), Err(OutputError::NotOurs { .. })));
         std::fs::write(notes.join("bagit.txt"), "BagIt-Version: 1.0\n").unwrap();
-        assert_eq!(guard.check(&notes, Kind::Bag, true).unwrap(), Existing::Replaceable);
+        assert_eq!(guard.check(&notes, Kind::Bag).unwrap(), Existing::Replaceable);
         std::fs::write(notes.join("a.txt"), "x").unwrap();
         let mut guard = Guard::new();
         guard.add(&notes.join("a.txt"));
-        assert!(matches!(guard.check(&notes, Kind::Bag, true), Err(OutputError::ContainsInput { .. })));
-        assert!(matches!(guard.check(&notes, Kind::File, true), Err(OutputError::FolderForFile { .. })));
+        assert!(matches!(guard.check(&notes, Kind::Bag), Err(OutputError::ContainsInput { .. })));
+        assert!(matches!(guard.check(&notes, Kind::File), Err(OutputError::FolderForFile { .. })));
     }
 
     #[test]
@@ -550,13 +619,18 @@ mod tests {
     fn partials_of_a_dead_process_are_swept_and_a_live_ones_kept() {
         let dir = tempfile::tempdir().unwrap();
         // Process ids above the kernel's maximum (4194304) never exist.
-        let dead = dir.path().join(".newsarc-partial-4999999-abc");
+        let host = partial::prefix().split_once('@').unwrap().1.to_string();
+        let dead = dir.path().join(format!(".newsarc-partial-4999999@{host}abc"));
         std::fs::create_dir_all(dead.join("bag/data")).unwrap();
         let parent = std::os::unix::process::parent_id();
-        let live = dir.path().join(format!(".newsarc-partial-{parent}-def"));
+        let live = dir.path().join(format!(".newsarc-partial-{parent}@{host}def"));
         std::fs::write(&live, "x").unwrap();
+        // Another machine's, on a shared folder: its process id means nothing here.
+        let elsewhere = dir.path().join(".newsarc-partial-4999998@node-17-ghi");
+        std::fs::write(&elsewhere, "x").unwrap();
         let found = partial::sweep(dir.path());
-        assert_eq!(found.len(), 2);
+        assert_eq!(found.len(), 3);
+        assert!(found.iter().any(|f| f.pid == 4999998 && !f.removed) && elsewhere.exists());
         assert!(found.iter().any(|f| f.pid == 4999999 && f.removed));
         assert!(found.iter().any(|f| f.pid == parent && !f.removed));
         assert!(!dead.exists() && live.exists());

@@ -205,7 +205,7 @@ fn interrupt_pack(format_name: &str, signal: &str) -> (i32, String, tempfile::Te
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let prefix = format!(".newsarc-partial-{}-", child.id());
+    let prefix = format!(".newsarc-partial-{}@", child.id());
     let started = std::time::Instant::now();
     loop {
         let seen = std::fs::read_dir(dir.path().join("out"))
@@ -272,15 +272,19 @@ fn an_interrupted_convert_left_temporary_files_behind() {
 fn partial_output_of_a_killed_run_was_never_cleaned_up() {
     let dir = tempfile::tempdir().unwrap();
     // What a run killed by SIGKILL leaves: process ids above the kernel's maximum never exist.
-    let stale_dir = dir.path().join(".newsarc-partial-4999999-AbCdEf");
+    // The name carries the process id and the machine: `.newsarc-partial-<pid>@<host>-<random>`.
+    let host = newsarc::output::partial::prefix().split_once('@').unwrap().1.to_string();
+    let stale_dir = dir.path().join(format!(".newsarc-partial-4999999@{host}AbCdEf"));
     std::fs::create_dir_all(stale_dir.join("bag/data")).unwrap();
-    let stale_file = dir.path().join(".newsarc-partial-4999998-GhIjKl");
+    let stale_file = dir.path().join(format!(".newsarc-partial-4999998@{host}GhIjKl"));
     std::fs::write(&stale_file, b"half a zip").unwrap();
     let (code, _, err) =
         run(newsarc().arg("pack").arg(fixture("sample-shape.txt")).arg("-o").arg(dir.path().join("b.zip")));
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains(".newsarc-partial-4999999-AbCdEf: partial output of an interrupted run (process 4999999 is gone)"),
+        err.contains(&format!(
+            ".newsarc-partial-4999999@{host}AbCdEf: partial output of an interrupted run (process 4999999 is gone)"
+        )),
         "{err}"
     );
     assert!(err.contains("process 4999998 is gone"), "{err}");
@@ -602,4 +606,101 @@ fn an_unreadable_file_a_vanished_file_and_a_link_loop_are_named_and_the_rest_is_
     let bad: Vec<(&str, &str)> = report.bad.iter().map(|b| (b.path.as_str(), b.error.as_str())).collect();
     assert!(bad.iter().any(|(p, e)| p.ends_with("b.txt") && e.contains("no such file")), "{bad:?}");
     assert!(report.articles >= 1);
+}
+
+// ---- found in review: more ways --force could reach an input ----------------------------------
+
+#[test]
+fn a_folder_bag_forced_over_a_file_inside_the_input_folder_deleted_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("articles");
+    std::fs::create_dir(&input).unwrap();
+    copy_fixture("sample-shape.txt", &input.join("story.txt"));
+    copy_fixture("lang-spanish.txt", &input.join("other.txt"));
+    std::fs::write(input.join("photo.jpg"), [0xFF, 0xD8, 0xFF]).unwrap();
+    let before = snapshot(&input);
+    for target in ["story.txt", "photo.jpg"] {
+        let (code, _, err) = run(newsarc()
+            .arg("pack")
+            .arg(&input)
+            .args(["--format", "folder", "--force", "-o"])
+            .arg(input.join(target)));
+        assert_eq!(code, 2, "{target}: {err}");
+        assert!(err.contains("refusing to replace"), "{target}: {err}");
+        assert_eq!(snapshot(&input), before, "{target}");
+    }
+    assert!(partials(dir.path()).is_empty());
+}
+
+#[test]
+fn a_report_forced_over_a_file_inside_the_input_folder_overwrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    std::fs::create_dir(&input).unwrap();
+    copy_fixture("sample-shape.txt", &input.join("a.txt"));
+    std::fs::write(input.join("notes.json"), b"{\"mine\": true}").unwrap();
+    let before = snapshot(&input);
+    for report in ["a.txt", "notes.json"] {
+        let (code, _, err) = run(newsarc()
+            .arg("pack")
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.path().join(format!("c-{report}.zip")))
+            .arg("--force")
+            .arg("--report")
+            .arg(input.join(report)));
+        assert_eq!(code, 2, "{report}: {err}");
+        assert_eq!(snapshot(&input), before, "{report}");
+    }
+    // A report that is the bag itself is refused before any work.
+    let bag = dir.path().join("same.zip");
+    let (code, _, err) = run(newsarc().arg("pack").arg(&input).arg("-o").arg(&bag).arg("--report").arg(&bag));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is the bag's own path") && !bag.exists(), "{err}");
+}
+
+#[test]
+fn an_output_inside_the_input_folder_is_left_when_identical_and_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    std::fs::create_dir(&input).unwrap();
+    copy_fixture("sample-shape.txt", &input.join("a.txt"));
+    let zip = input.join("corpus.zip");
+    let (code, _, err) = run(newsarc().arg("pack").arg(&input).arg("-o").arg(&zip));
+    assert_eq!(code, 0, "{err}");
+    let first = std::fs::read(&zip).unwrap();
+    let (code, _, err) = run(newsarc().arg("pack").arg(&input).arg("-o").arg(&zip).arg("--force"));
+    assert_eq!(code, 0, "identical: {err}");
+    copy_fixture("lang-spanish.txt", &input.join("b.txt"));
+    let (code, _, err) = run(newsarc().arg("pack").arg(&input).arg("-o").arg(&zip).arg("--force"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("lies inside the input folder"), "{err}");
+    assert_eq!(std::fs::read(&zip).unwrap(), first);
+}
+
+#[test]
+fn merge_forced_over_a_bag_named_as_its_input_overwrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path(), 20);
+    for k in 1..=2 {
+        let out = dir.path().join(format!("p{k}.zip"));
+        let (code, _, err) =
+            run(newsarc().arg("pack").arg(&corpus).arg("-o").arg(&out).arg("--shard").arg(format!("{k}/2")));
+        assert_eq!(code, 0, "{err}");
+    }
+    // A copy of a shard, named as an input and as the output: the group is complete without
+    // it, so only the output policy stands between the merge and the copy.
+    let copy = dir.path().join("p2copy.zip");
+    std::fs::copy(dir.path().join("p2.zip"), &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let (code, _, err) = run(newsarc()
+        .arg("merge")
+        .arg(dir.path().join("p1.zip"))
+        .arg(dir.path().join("p2.zip"))
+        .arg(&copy)
+        .arg("-o")
+        .arg(&copy)
+        .arg("--force"));
+    assert_ne!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
 }

@@ -42,7 +42,7 @@ pub struct ConvertArgs {
     #[arg(long)]
     force: bool,
     /// Write one EPUB with a chapter per article (in sorted input order) instead of files per article
-    #[arg(long, value_name = "FILE.epub", conflicts_with = "output")]
+    #[arg(long, value_name = "FILE.epub", conflicts_with_all = ["output", "report"])]
     book: Option<PathBuf>,
     /// The collection book's title
     #[arg(long, value_name = "TITLE", requires = "book", default_value = "News articles")]
@@ -92,7 +92,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     }
 
     if let Some(report) = args.report.as_deref().filter(|r| r.as_os_str() != "-") {
-        guard.check(report, newsarc::output::Kind::File, args.force)?;
+        guard.check(report, newsarc::output::Kind::File)?;
     }
 
     let quiet = args.say.quiet;
@@ -166,7 +166,15 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
         bail!("{} refused (see above); the others were written", plural(refused, "output"));
     }
     if bad > 0 {
-        eprintln!("newsarc: {bad} of {} inputs could not be converted in full", args.inputs.len());
+        // Counted per input: an input of several articles counts once however many failed.
+        let inputs_bad = report
+            .inputs
+            .iter()
+            .filter(|i| !i.errors.is_empty())
+            .map(|i| &i.input)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        eprintln!("newsarc: {inputs_bad} of {} inputs could not be converted in full", args.inputs.len());
         return Ok(Outcome::SomeInputsBad);
     }
     Ok(Outcome::Done)
@@ -274,7 +282,7 @@ fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
     }
     let options = args.read.load_options()?;
     // Refused before any reading: the book may be an input, or a folder.
-    guard.check(&path, newsarc::output::Kind::File, args.force)?;
+    guard.check(&path, newsarc::output::Kind::File)?;
     let mut inputs = args.inputs.clone();
     if !args.keep_order {
         inputs.sort();

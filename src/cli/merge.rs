@@ -35,9 +35,10 @@ pub fn run(args: MergeArgs) -> anyhow::Result<Outcome> {
     let format = args.format.map(Format::from);
     let mut bags = bags_in(&args.bags)?;
     if let Destination::Path(path) = &out {
-        // A merged bag written into the folder of shards is no shard: a second run leaves it out.
+        // A merged bag written into the folder of shards is no shard: a second run leaves it out
+        // of that folder's listing. A bag named on the command line stays, and is guarded.
         let target = newsarc::output::resolve(path).ok();
-        bags.retain(|b| newsarc::output::resolve(b).ok() != target);
+        bags.retain(|b| args.bags.contains(b) || newsarc::output::resolve(b).ok() != target);
     }
     if bags.is_empty() {
         bail!("no bag to merge");

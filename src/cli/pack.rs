@@ -106,8 +106,11 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
         guard.add(path);
     }
     if let Some(report) = args.report.as_deref().filter(|r| r.as_os_str() != "-") {
+        if newsarc::output::resolve(report).ok() == newsarc::output::resolve(&args.output).ok() {
+            bail!("--report {} is the bag's own path; give the report another name", report.display());
+        }
         // Before the work, so a report that cannot be written does not waste it.
-        guard.check(report, Kind::File, args.force)?;
+        guard.check(report, Kind::File)?;
         let parent = newsarc::output::parent_of(report);
         if !parent.is_dir() {
             bail!("cannot write the report {}: no folder {}", report.display(), parent.display());

@@ -230,10 +230,18 @@ impl FolderSink {
 impl Sink for FolderSink {
     fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, _method: Method) -> std::io::Result<()> {
         let target = self.root.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::io::copy(reader, &mut File::create(target)?).map(|_| ())
+        // Created while no interrupt can remove the partial folder under it, and never again
+        // after one did: the root must still be there.
+        let mut file = crate::output::partial::while_live(|| {
+            if !self.root.is_dir() {
+                return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "the partial bag was removed"));
+            }
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            File::create(&target)
+        })?;
+        std::io::copy(reader, &mut file).map(|_| ())
     }
 
     fn finish(self: Box<Self>) -> std::io::Result<()> {

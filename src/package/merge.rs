@@ -88,7 +88,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
         guard.add(bag);
     }
     let existing = match out {
-        Destination::Path(path) => guard.check(path, kind, options.force)?,
+        Destination::Path(path) => guard.check(path, kind)?,
         Destination::Stdout => Existing::Nothing,
     };
 
@@ -270,7 +270,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
     report.bag = match (staging, out) {
         (Staging::Stdout, _) => BagOutcome::Streamed,
         (staging, Destination::Path(path)) => {
-            let existing_now = guard.check(path, kind, options.force)?;
+            let existing_now = guard.check(path, kind)?;
             staging.commit(&name, path, existing_now, options.force, existing).map_err(|e| match e {
                 super::pack::PackError::Output(e) => MergeError::Output(e),
                 super::pack::PackError::Io { path, cause } => MergeError::Io { path, cause },

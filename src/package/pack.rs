@@ -375,7 +375,7 @@ pub fn pack(
         ..PackReport::default()
     };
     let existing = match out {
-        Destination::Path(path) => guard.check(path, kind, options.force)?,
+        Destination::Path(path) => guard.check(path, kind)?,
         Destination::Stdout => Existing::Nothing,
     };
 
@@ -530,7 +530,7 @@ pub fn pack(
         (Staging::Stdout, _) => BagOutcome::Streamed,
         (staging, Destination::Path(path)) => {
             // Checked again: the destination may have changed while packing.
-            let existing_now = guard.check(path, kind, options.force)?;
+            let existing_now = guard.check(path, kind)?;
             staging.commit(&name, path, existing_now, options.force, existing)?
         }
         (_, Destination::Stdout) => unreachable!("standard output is staged as such"),
@@ -619,16 +619,14 @@ impl Staging {
     ) -> Result<BagOutcome, PackError> {
         let shown = out.display().to_string();
         let io = |cause| PackError::Io { path: shown.clone(), cause };
-        let replacing = existing == Existing::Replaceable;
+        let replacing = existing.exists();
         match self {
             Staging::File(file) => {
                 if replacing {
                     if crate::output::same_file_bytes(file.path(), out).map_err(io)? {
                         return Ok(BagOutcome::Unchanged);
                     }
-                    if !force {
-                        return Err(OutputError::Exists { output: shown }.into());
-                    }
+                    existing.may_replace(force).map_err(|e| e.named(&shown))?;
                 }
                 crate::output::make_readable(file.as_file()).map_err(io)?;
                 file.persist(out).map_err(io)?;
@@ -639,9 +637,7 @@ impl Staging {
                     if crate::output::same_tree(&built, out).map_err(io)? {
                         return Ok(BagOutcome::Unchanged);
                     }
-                    if !force {
-                        return Err(OutputError::Exists { output: shown }.into());
-                    }
+                    existing.may_replace(force).map_err(|e| e.named(&shown))?;
                 }
                 // The old bag goes into the partial folder, removed with it once the new one is
                 // in place (the output policy checked that it is a bag holding no input); put
@@ -661,6 +657,6 @@ impl Staging {
             }
             Staging::Stdout => return Ok(BagOutcome::Streamed),
         }
-        Ok(if replacing || at_start == Existing::Replaceable { BagOutcome::Replaced } else { BagOutcome::Created })
+        Ok(if replacing || at_start.exists() { BagOutcome::Replaced } else { BagOutcome::Created })
     }
 }

@@ -73,6 +73,7 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
     let items: Vec<&Element> = root.child("itemSet").map(|s| s.elements().collect()).unwrap_or_default();
     let mut articles: Vec<Article> = Vec::new();
     let mut skipped = Vec::new();
+    let mut ids = std::collections::HashSet::new();
     for (i, item) in items.iter().enumerate() {
         let guid = item.attribute("guid").filter(|g| !g.trim().is_empty());
         let label = format!(
@@ -90,10 +91,15 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
             Err(e) => return Err(e),
         };
         let from_guid = guid.and_then(crate::model::safe_id_from_name);
-        let id = match from_guid {
-            Some(id) if !articles.iter().any(|a| a.id == id) => id,
+        // Ids unique within the message (a set: a message of many items stays linear).
+        let mut id = match from_guid {
+            Some(id) if !ids.contains(&id) => id,
             _ => format!("{base_id}-{:04}", i + 1),
         };
+        while ids.contains(&id) {
+            id.push('x');
+        }
+        ids.insert(id.clone());
         // Items without a guid get a URI from the message's SHA-256 and their place in it.
         let fallback = format!("{sha256}:{}", i + 1);
         articles.push(item_article(item, warnings.clone(), id, &fallback, source.clone()));
