@@ -14,6 +14,7 @@ mod properties;
 mod read;
 mod regression;
 mod safety;
+mod site;
 mod snapshots;
 mod validate;
 #[cfg(feature = "xsd")]
