@@ -121,7 +121,7 @@ fn pages_show_the_collection_the_article_and_its_provenance() {
     assert!(french.contains("<article lang=\"fr\" dir=\"ltr\""));
     assert!(french.contains("<h1 id=\"headline\">Val-Brune rénove sa bibliothèque</h1>"));
     assert!(french.contains("<time datetime=\"03-01\">1 March (year not known)</time>"));
-    assert!(french.contains("<dt>Publisher</dt><dd>Radio Val-Brune</dd>"));
+    assert!(french.contains("<dt>Publisher</dt><dd dir=\"auto\">Radio Val-Brune</dd>"));
     assert!(french.contains("href=\"https://example.org/fr/actualites/val-brune-bibliotheque\""));
     // Provenance: the source's SHA-256 as the test computes it, and the file offered is the source.
     let source = std::fs::read(fixture("dateline-french.txt")).unwrap();
@@ -133,6 +133,10 @@ fn pages_show_the_collection_the_article_and_its_provenance() {
     assert!(french.contains(&sha256_hex(&epub)), "the EPUB offered is not the one whose SHA-256 is shown");
     assert!(french.contains("<a href=\"dateline-french/article.epub\" download>article.epub</a>"));
     assert!(french.contains("None: the source was read without a warning."));
+    // The record itself, with the digest the bag's manifest states for it.
+    let record = std::fs::read(site.join("articles/dateline-french/metadata.json")).unwrap();
+    assert!(french.contains("Metadata record (<code>application/json</code>)"));
+    assert!(french.contains(&sha256_hex(&record)));
 
     let arabic = read(&site.join("articles/lang-arabic-rtl.html"));
     assert!(arabic.contains("<article lang=\"ar\" dir=\"rtl\""));
@@ -311,6 +315,9 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
         std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     if !chromium.exists() {
         return skip("chromium", "apt-get install chromium (as .ci/run does)");
+    }
+    if std::process::Command::new("node").arg("--version").output().is_err() {
+        return skip("node", "install Node.js 20 (the browser tests drive Chromium with playwright-core)");
     }
     let modules = browser_modules();
     if !modules.join("node_modules/playwright-core").exists() || !modules.join("node_modules/axe-core").exists() {

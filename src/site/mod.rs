@@ -31,7 +31,7 @@ use crate::validate::package::{self, Files, Limits};
 use rayon::prelude::*;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The file at the top of every site newsarc writes: what makes a folder replaceable.
@@ -96,6 +96,9 @@ pub enum SiteError {
     #[error("cannot build the search index: {0}")]
     Search(String),
 }
+
+/// An article's files offered for download: name and bytes.
+type Offered = Vec<(String, Vec<u8>)>;
 
 /// One article as the site shows it.
 #[derive(Debug, Clone)]
@@ -230,8 +233,12 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
         }
     }
     let skipped = index.articles.len() - usable.len();
-    let read: Vec<(Entry, Vec<(String, Vec<u8>)>)> = pool.install(|| {
-        usable.par_iter().map_init(|| files.reader(), |reader, article| read_article(reader, article)).collect()
+    let manifest = manifest(&files);
+    let read: Vec<(Entry, Offered)> = pool.install(|| {
+        usable
+            .par_iter()
+            .map_init(|| files.reader(), |reader, article| read_article(reader, article, &manifest))
+            .collect()
     });
     let mut entries = Vec::with_capacity(read.len());
     let mut downloads = Vec::with_capacity(read.len());
@@ -388,6 +395,16 @@ fn collection(files: &Files) -> Collection {
     Collection { name: files.name.clone(), info }
 }
 
+/// The payload's SHA-256 digests as manifest-sha256.txt states them, by path (`data/...`).
+fn manifest(files: &Files) -> HashMap<String, String> {
+    let Ok(bytes) = files.read("manifest-sha256.txt") else { return HashMap::new() };
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(|line| line.split_once(char::is_whitespace))
+        .map(|(digest, path)| (path.trim().to_string(), digest.to_ascii_lowercase()))
+        .collect()
+}
+
 fn read_index(bag: &Path, files: &Files) -> Result<Index, SiteError> {
     let not = |reason: String| SiteError::NotNewsarc { path: bag.display().to_string(), reason };
     let bytes = files
@@ -397,7 +414,11 @@ fn read_index(bag: &Path, files: &Files) -> Result<Index, SiteError> {
 }
 
 /// Reads one article back from the bag: its page's content and the files to offer.
-fn read_article(reader: &mut package::Reader<'_>, article: &IndexArticle) -> (Entry, Vec<(String, Vec<u8>)>) {
+fn read_article(
+    reader: &mut package::Reader<'_>,
+    article: &IndexArticle,
+    manifest: &HashMap<String, String>,
+) -> (Entry, Offered) {
     let folder = format!("data/articles/{}", article.id);
     let mut problems = Vec::new();
     let record: Record = match reader.read(&format!("{folder}/metadata.json")) {
@@ -434,7 +455,11 @@ fn read_article(reader: &mut package::Reader<'_>, article: &IndexArticle) -> (En
         }
         match reader.read(&format!("{folder}/{name}")) {
             Ok(bytes) => {
-                hashes.insert(name.clone(), hex::encode(Sha256::digest(&bytes)));
+                let digest = hex::encode(Sha256::digest(&bytes));
+                if manifest.get(&format!("{folder}/{name}")).is_some_and(|m| *m != digest) {
+                    problems.push(format!("{name}: its SHA-256 is not the one the bag's manifest states"));
+                }
+                hashes.insert(name.clone(), digest);
                 offered.push((name.clone(), bytes));
             }
             Err(e) => problems.push(format!("{name}: {e}")),
@@ -452,8 +477,21 @@ fn read_article(reader: &mut package::Reader<'_>, article: &IndexArticle) -> (En
         }
     };
     let source = record.source.as_ref().map(|s| download("source.txt", s));
-    let renditions: Vec<Download> =
+    let mut renditions: Vec<Download> =
         record.renditions.iter().filter_map(|r| r.file.as_deref().map(|file| download(file, r))).collect();
+    // The record itself, with the digest the bag's manifest states for it.
+    if let Some(digest) = hashes.get("metadata.json") {
+        let stated = manifest.get(&format!("{folder}/metadata.json")).unwrap_or(digest);
+        let size = offered.iter().find(|(n, _)| n == "metadata.json").map_or(0, |(_, b)| b.len() as u64);
+        let record = RecordFile {
+            name: Some("metadata".into()),
+            file: None,
+            media_type: Some("application/json".into()),
+            size,
+            sha256: stated.clone(),
+        };
+        renditions.push(download("metadata.json", &record));
+    }
     for d in source.iter().chain(&renditions) {
         if d.verified == Some(false) {
             problems.push(format!("{}: its SHA-256 is not the one its metadata record states", d.file));

@@ -103,7 +103,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n as u64), if n == 1 { one } else { many })
 }
 
-fn dir_attr(direction: Direction) -> &'static str {
+pub(crate) fn dir_attr(direction: Direction) -> &'static str {
     match direction {
         Direction::Rtl => "rtl",
         Direction::Ltr => "ltr",
@@ -302,35 +302,6 @@ impl<'a> Site<'a> {
             let _ = writeln!(m, "<p class=\"lead\">{}</p>", escape(description));
         }
 
-        // The collection.
-        m.push_str("<section aria-labelledby=\"collection\">\n<h2 id=\"collection\">The collection</h2>\n<dl class=\"facts\">\n");
-        let _ = writeln!(m, "<dt>Articles</dt><dd>{}</dd>", grouped(self.entries.len() as u64));
-        let years: Vec<i32> = self.entries.iter().filter_map(|e| e.date.and_then(|d| d.year())).collect();
-        if let (Some(first), Some(last)) = (years.iter().min(), years.iter().max()) {
-            let span = if first == last { format!("{first:04}") } else { format!("{first:04} to {last:04}") };
-            let _ = writeln!(m, "<dt>Years</dt><dd>{span}</dd>");
-        }
-        let yearless = self.entries.iter().filter(|e| e.date.is_some_and(|d| d.year().is_none())).count();
-        let undated = self.entries.iter().filter(|e| e.date.is_none()).count();
-        if yearless + undated > 0 {
-            let _ = writeln!(
-                m,
-                "<dt>Dates not placed in a year</dt><dd>{} with a month and day only, {} with no date</dd>",
-                grouped(yearless as u64),
-                grouped(undated as u64)
-            );
-        }
-        for facet in [Facet::Publisher, Facet::Language] {
-            let n = self.facets[&facet].keys().filter(|v| **v != Value::Unknown).count();
-            let label = if facet == Facet::Publisher { "Publishers" } else { "Languages" };
-            let _ = writeln!(m, "<dt>{label}</dt><dd>{}</dd>", grouped(n as u64));
-        }
-        let _ = writeln!(m, "<dt>Bag</dt><dd><code>{}</code></dd>", escape(&self.collection.name));
-        for (key, value) in &self.collection.info {
-            let _ = writeln!(m, "<dt>{}</dt><dd>{}</dd>", escape(&field_label(key)), escape(value));
-        }
-        m.push_str("</dl>\n</section>\n");
-
         // Search.
         m.push_str(
             "<section aria-labelledby=\"search-heading\">\n<h2 id=\"search-heading\">Search</h2>\n\
@@ -366,6 +337,35 @@ impl<'a> Site<'a> {
              <noscript><p>Search needs JavaScript; the lists below need nothing.</p></noscript>\n</section>\n",
         );
 
+        // The collection.
+        m.push_str("<section aria-labelledby=\"collection\">\n<h2 id=\"collection\">The collection</h2>\n<dl class=\"facts\">\n");
+        let _ = writeln!(m, "<dt>Articles</dt><dd>{}</dd>", grouped(self.entries.len() as u64));
+        let years: Vec<i32> = self.entries.iter().filter_map(|e| e.date.and_then(|d| d.year())).collect();
+        if let (Some(first), Some(last)) = (years.iter().min(), years.iter().max()) {
+            let span = if first == last { format!("{first:04}") } else { format!("{first:04} to {last:04}") };
+            let _ = writeln!(m, "<dt>Years</dt><dd>{span}</dd>");
+        }
+        let yearless = self.entries.iter().filter(|e| e.date.is_some_and(|d| d.year().is_none())).count();
+        let undated = self.entries.iter().filter(|e| e.date.is_none()).count();
+        if yearless + undated > 0 {
+            let _ = writeln!(
+                m,
+                "<dt>Dates not placed in a year</dt><dd>{} with a month and day only, {} with no date</dd>",
+                grouped(yearless as u64),
+                grouped(undated as u64)
+            );
+        }
+        for facet in [Facet::Publisher, Facet::Language] {
+            let n = self.facets[&facet].keys().filter(|v| **v != Value::Unknown).count();
+            let label = if facet == Facet::Publisher { "Publishers" } else { "Languages" };
+            let _ = writeln!(m, "<dt>{label}</dt><dd>{}</dd>", grouped(n as u64));
+        }
+        let _ = writeln!(m, "<dt>Bag</dt><dd><code>{}</code></dd>", escape(&self.collection.name));
+        for (key, value) in &self.collection.info {
+            let _ = writeln!(m, "<dt>{}</dt><dd>{}</dd>", escape(&field_label(key)), escape(value));
+        }
+        m.push_str("</dl>\n</section>\n");
+
         // Browse.
         m.push_str("<nav aria-labelledby=\"browse\">\n<h2 id=\"browse\">Browse</h2>\n");
         for facet in Facet::ALL {
@@ -378,9 +378,11 @@ impl<'a> Site<'a> {
             for (value, items) in &self.facets[&facet] {
                 let _ = writeln!(
                     m,
-                    "<li><a href=\"browse/{}/{}.html\">{}</a> <span class=\"count\">({})</span></li>",
+                    "<li><a href=\"browse/{}/{}.html\"{}>{}</a> <span class=\"count\">({})</span></li>",
                     facet.slug(),
                     value.slug(),
+                    // Names in any script keep their own direction.
+                    if matches!(value, Value::Text(_)) { " dir=\"auto\"" } else { "" },
                     escape(&value.label(facet)),
                     plural(items.len(), "article", "articles")
                 );
@@ -467,7 +469,7 @@ impl<'a> Site<'a> {
             line.push(time(d));
         }
         if let Some(p) = &e.publisher {
-            line.push(format!("<span class=\"publisher\">{}</span>", escape(p)));
+            line.push(format!("<span class=\"publisher\" dir=\"auto\">{}</span>", escape(p)));
         }
         if !line.is_empty() {
             let _ = writeln!(m, "<p class=\"about\">{}</p>", line.join(" · "));
@@ -495,7 +497,7 @@ impl<'a> Site<'a> {
             }
         }
         if let Some(p) = &e.publisher {
-            let _ = writeln!(m, "<dt>Publisher</dt><dd>{}</dd>", escape(p));
+            let _ = writeln!(m, "<dt>Publisher</dt><dd dir=\"auto\">{}</dd>", escape(p));
         }
         let _ = writeln!(m, "<dt>Language</dt><dd>{}</dd>", escape(&language_name(&e.language)));
         if let Some(url) = &e.source_url {
@@ -522,12 +524,10 @@ impl<'a> Site<'a> {
             m.push_str(&file_row(e, s, &what));
         }
         for r in &e.renditions {
-            let what = match (r.original.as_deref(), r.media_type.as_deref()) {
-                (Some(name), Some(t)) => {
-                    format!("{} rendition (<code>{}</code>)", escape(&rendition_name(name)), escape(t))
-                }
-                (Some(name), None) => format!("{} rendition", escape(&rendition_name(name))),
-                (None, _) => "Rendition".to_string(),
+            let kind = r.original.as_deref().map_or("Rendition".to_string(), rendition_name);
+            let what = match r.media_type.as_deref() {
+                Some(t) => format!("{} (<code>{}</code>)", escape(&kind), escape(t)),
+                None => escape(&kind),
             };
             m.push_str(&file_row(e, r, &what));
         }
@@ -572,11 +572,11 @@ fn field_label(key: &str) -> String {
 
 fn rendition_name(name: &str) -> String {
     match name {
-        "newsml" => "NewsML-G2".into(),
-        "epub" => "EPUB 3".into(),
-        "ninjs" => "ninjs".into(),
+        "newsml" => "NewsML-G2 rendition".into(),
+        "epub" => "EPUB 3 rendition".into(),
+        "ninjs" => "ninjs rendition".into(),
         "metadata" => "Metadata record".into(),
-        other => other.into(),
+        other => format!("{other} rendition"),
     }
 }
 

@@ -38,6 +38,8 @@ pub(crate) fn index(entries: &[Entry]) -> Result<Vec<IndexFile>, SiteError> {
         for entry in entries {
             let mut meta = BTreeMap::new();
             meta.insert("title".to_string(), entry.headline.clone());
+            meta.insert("language".to_string(), entry.language.clone());
+            meta.insert("dir".to_string(), super::pages::dir_attr(entry.direction).to_string());
             if let Some(date) = &entry.date {
                 meta.insert("date".to_string(), super::pages::date_text(date));
             }

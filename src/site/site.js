@@ -67,7 +67,12 @@ async function run() {
       p.textContent = about;
       li.append(p);
     }
-    li.append(excerpt(d.excerpt));
+    const text = excerpt(d.excerpt);
+    for (const el of [a, text]) {
+      if (d.meta.language) el.lang = d.meta.language;
+      if (d.meta.dir) el.dir = d.meta.dir;
+    }
+    li.append(text);
     list.append(li);
   }
   const n = found.results.length;
