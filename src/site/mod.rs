@@ -33,6 +33,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// The file at the top of every site newsarc writes: what makes a folder replaceable.
 pub const MARKER: &str = ".newsarc-site";
@@ -234,21 +235,6 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
     }
     let skipped = index.articles.len() - usable.len();
     let manifest = manifest(&files);
-    let read: Vec<(Entry, Offered)> = pool.install(|| {
-        usable
-            .par_iter()
-            .map_init(|| files.reader(), |reader, article| read_article(reader, article, &manifest))
-            .collect()
-    });
-    let mut entries = Vec::with_capacity(read.len());
-    let mut downloads = Vec::with_capacity(read.len());
-    for (entry, files) in read {
-        for problem in &entry.problems {
-            warnings.push(format!("data/articles/{}: {problem}", entry.id));
-        }
-        downloads.push(files);
-        entries.push(entry);
-    }
 
     // Built in a partial folder beside the destination, moved into place at the end.
     let parent = crate::output::parent_of(out);
@@ -256,42 +242,63 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
     partial::sweep(parent);
     let staging = partial::dir_in(parent).map_err(io(out))?;
     let built = staging.path().join("site");
-    let mut written = Written::default();
-    let site = pages::Site::new(&collection, &entries);
-    let put = |written: &mut Written, relative: &str, bytes: &[u8]| -> Result<(), SiteError> {
+    let written = Written::default();
+    let put = |relative: &str, bytes: &[u8]| -> Result<(), SiteError> {
         let path = built.join(relative);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(&path))?;
         }
         std::fs::write(&path, bytes).map_err(io(&path))?;
-        written.files += 1;
-        written.bytes += bytes.len() as u64;
+        written.files.fetch_add(1, Ordering::Relaxed);
+        written.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
     };
-    put(&mut written, MARKER, MARKER_TEXT.as_bytes())?;
-    put(&mut written, "site.css", pages::CSS.as_bytes())?;
-    put(&mut written, "site.js", pages::JS.as_bytes())?;
-    put(&mut written, "index.html", site.home().as_bytes())?;
-    for (relative, html) in site.browse_pages() {
-        put(&mut written, &relative, html.as_bytes())?;
-    }
-    for (entry, files) in entries.iter().zip(&downloads) {
-        put(&mut written, &format!("articles/{}.html", entry.id), site.article(entry).as_bytes())?;
-        for (name, bytes) in files {
-            put(&mut written, &format!("articles/{}/{name}", entry.id), bytes)?;
+
+    // Each article read back on all cores, its files copied as they are read (never all held).
+    let entries: Vec<Entry> = pool.install(|| {
+        usable
+            .par_iter()
+            .map_init(
+                || files.reader(),
+                |reader, article| {
+                    let (entry, offered) = read_article(reader, article, &manifest);
+                    for (name, bytes) in &offered {
+                        put(&format!("articles/{}/{name}", entry.id), bytes)?;
+                    }
+                    Ok(entry)
+                },
+            )
+            .collect::<Result<_, SiteError>>()
+    })?;
+    for entry in &entries {
+        for problem in &entry.problems {
+            warnings.push(format!("data/articles/{}: {problem}", entry.id));
         }
     }
-    drop(downloads);
+
+    let site = pages::Site::new(&collection, &entries);
+    put(MARKER, MARKER_TEXT.as_bytes())?;
+    put("site.css", pages::CSS.as_bytes())?;
+    put("site.js", pages::JS.as_bytes())?;
+    put("index.html", site.home().as_bytes())?;
+    for (relative, html) in site.browse_pages() {
+        put(&relative, html.as_bytes())?;
+    }
+    pool.install(|| {
+        entries
+            .par_iter()
+            .try_for_each(|entry| put(&format!("articles/{}.html", entry.id), site.article(entry).as_bytes()))
+    })?;
     for file in search::index(&entries)? {
-        put(&mut written, &format!("pagefind/{}", file.path), &file.bytes)?;
+        put(&format!("pagefind/{}", file.path), &file.bytes)?;
     }
 
     let outcome = commit(staging, &built, out, existing, options.force)?;
     Ok(SiteReport {
         outcome,
         articles: entries.len(),
-        files: written.files,
-        bytes: written.bytes,
+        files: written.files.into_inner(),
+        bytes: written.bytes.into_inner(),
         warnings,
         skipped: skipped + entries.iter().filter(|e| e.body.is_none()).count(),
     })
@@ -299,8 +306,8 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
 
 #[derive(Default)]
 struct Written {
-    files: usize,
-    bytes: u64,
+    files: AtomicUsize,
+    bytes: AtomicU64,
 }
 
 /// Whether the destination holds a site newsarc may replace (`true`), nothing (`false`), or

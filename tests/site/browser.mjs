@@ -70,6 +70,9 @@ try {
   }));
   out.searchAxe = await axe();
   await page.screenshot({ path: join(shots, "search.png"), fullPage: true });
+  // The README's picture (docs/site.png): the top of the home page with these results.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.screenshot({ path: join(shots, "readme.png") });
   // The first result opens the article.
   if (out.search.links.length > 0) {
     await page.click("#results a");
