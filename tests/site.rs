@@ -386,3 +386,27 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
         assert!(std::fs::metadata(shots.join(shot)).map(|m| m.len() > 1000).unwrap_or(false), "no screenshot {shot}");
     }
 }
+
+#[test]
+fn a_changed_file_is_shown_as_such_and_a_missing_body_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let [folder, _, _] = bags(tmp.path());
+    let articles = folder.join("data/articles");
+    std::fs::write(articles.join("lang-spanish/article.json"), "{}").unwrap();
+    std::fs::remove_file(articles.join("headline-plain/article.xml")).unwrap();
+    let site = tmp.path().join("site");
+    let out = run(&[&"site", &folder, &"-o", &site]);
+    assert_eq!(out.status.code(), Some(1), "an article shown without its body is exit status 1: {out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("data/articles/lang-spanish: article.json: its SHA-256 is not the one the bag's manifest states"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("data/articles/headline-plain: article.xml:"), "{stderr}");
+    let spanish = read(&site.join("articles/lang-spanish.html"));
+    assert!(spanish.contains("(the file's bytes do not have this SHA-256)"), "{spanish}");
+    let plain = read(&site.join("articles/headline-plain.html"));
+    assert!(plain.contains("The body could not be read from the bag"), "{plain}");
+    assert!(plain.contains("<h1 id=\"headline\">Ferry service resumes at Carrow Bay after winter storms</h1>"));
+}

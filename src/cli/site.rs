@@ -29,6 +29,7 @@ pub struct SiteArgs {
 
 pub fn run(args: SiteArgs) -> anyhow::Result<Outcome> {
     let options = SiteOptions { force: args.force, jobs: jobs(args.jobs) };
+    super::interrupt::install(format!("site into {}", args.output.display()));
     let report = build(&args.bag, &args.output, &options)?;
     if !args.say.quiet {
         for w in &report.warnings {
