@@ -56,7 +56,9 @@ fn folder_zip_and_tar_bags_give_the_same_site_every_time() {
     let mut sites = Vec::new();
     for (i, bag) in [&folder, &zip, &tar, &zip].into_iter().enumerate() {
         let site = tmp.path().join(format!("site-{i}"));
-        let out = ok(run(&[&"site", bag, &"-o", &site]));
+        // The last run on one thread: the site does not depend on --jobs.
+        let jobs = if i == 3 { "1" } else { "2" };
+        let out = ok(run(&[&"site", bag, &"-o", &site, &"--jobs", &jobs]));
         assert!(String::from_utf8_lossy(&out.stderr).contains("5 article pages"), "{:?}", out);
         sites.push(site);
     }
@@ -364,6 +366,9 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
     assert_eq!(seen["search"]["status"], "1 article found.");
     assert!(seen["search"]["marks"].as_array().unwrap().iter().any(|m| m.as_str().unwrap().to_lowercase() == "feria"));
     assert_eq!(seen["search"]["opened"], format!("{base}/articles/lang-spanish.html"));
+    // The language filter alone, and a word in Arabic script, find the Arabic article.
+    assert_eq!(seen["filtered"], serde_json::json!(["lang-arabic-rtl.html"]), "{seen}");
+    assert_eq!(seen["arabicWord"], serde_json::json!(["lang-arabic-rtl.html"]), "{seen}");
     // The Arabic article is laid out right to left.
     assert_eq!(seen["article"]["lang"], "ar");
     assert_eq!(seen["article"]["direction"], "rtl");

@@ -80,6 +80,15 @@ try {
     out.search.opened = page.url();
   }
 
+  // A filter alone (language: Arabic), then a word in Arabic script.
+  const results = async (url) => {
+    await page.goto(url);
+    await page.waitForFunction(() => /found/.test(document.getElementById("search-status").textContent), null, { timeout: 20000 });
+    return page.evaluate(() => [...document.querySelectorAll("#results a")].map((a) => a.getAttribute("href").split("/").pop()));
+  };
+  out.filtered = await results(`${base}/index.html?language=ar`);
+  out.arabicWord = await results(`${base}/index.html?q=${encodeURIComponent("الريحان")}`);
+
   // The article page: language and direction, axe.
   await page.goto(`${base}/articles/${article}.html`);
   out.article = await page.evaluate(() => {
