@@ -47,6 +47,11 @@ pub fn run(args: SiteArgs) -> anyhow::Result<Outcome> {
             ),
         };
         eprintln!("{line}");
+        if args.say.verbose {
+            for (what, took) in &report.timings {
+                eprintln!("newsarc: {what}: {:.2} s", took.as_secs_f64());
+            }
+        }
     }
     Ok(if report.skipped > 0 { Outcome::SomeInputsBad } else { Outcome::Done })
 }

@@ -73,6 +73,9 @@ pub struct SiteReport {
     pub warnings: Vec<String>,
     /// Articles of the index that could not be given a page.
     pub skipped: usize,
+    /// Where the time went: reading the bag and copying its files, writing the pages, building
+    /// the search index, putting the site in place.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Why no site was written.
@@ -254,6 +257,12 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
         Ok(())
     };
 
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |what: &'static str| {
+        timings.push((what, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     // Each article read back on all cores, its files copied as they are read (never all held).
     let entries: Vec<Entry> = pool.install(|| {
         usable
@@ -276,6 +285,7 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
         }
     }
 
+    lap("read the articles and copy their files");
     let site = pages::Site::new(&collection, &entries);
     put(MARKER, MARKER_TEXT.as_bytes())?;
     put("site.css", pages::CSS.as_bytes())?;
@@ -289,11 +299,14 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
             .par_iter()
             .try_for_each(|entry| put(&format!("articles/{}.html", entry.id), site.article(entry).as_bytes()))
     })?;
+    lap("write the pages");
     for file in search::index(&entries)? {
         put(&format!("pagefind/{}", file.path), &file.bytes)?;
     }
+    lap("build the search index");
 
     let outcome = commit(staging, &built, out, existing, options.force)?;
+    lap("put the site in place");
     Ok(SiteReport {
         outcome,
         articles: entries.len(),
@@ -301,6 +314,7 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
         bytes: written.bytes.into_inner(),
         warnings,
         skipped: skipped + entries.iter().filter(|e| e.body.is_none()).count(),
+        timings,
     })
 }
 

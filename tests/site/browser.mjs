@@ -5,8 +5,7 @@
 // playwright-core and axe-core are found in NEWSARC_BROWSER_MODULES (a folder holding node_modules);
 // the browser is CHROMIUM (default /usr/bin/chromium). Nothing is downloaded.
 import { createRequire } from "node:module";
-import { readFileSync, mkdirSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { readFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,7 +16,8 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 mkdirSync(shots, { recursive: true });
 
 // A fresh profile: launchPersistentContext passes it as --user-data-dir.
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "newsarc-chromium-")), {
+const profile = mkdtempSync(join(tmpdir(), "newsarc-chromium-"));
+const context = await chromium.launchPersistentContext(profile, {
   viewport: { width: 1000, height: 900 },
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
@@ -126,5 +126,6 @@ try {
   out.errors = errors;
 } finally {
   await context.close();
+  rmSync(profile, { recursive: true, force: true });
 }
 console.log(JSON.stringify(out));
