@@ -264,21 +264,25 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
         clock = std::time::Instant::now();
     };
     // Each article read back on all cores, its files copied as they are read (never all held).
-    let entries: Vec<Entry> = pool.install(|| {
+    // In runs of articles, each with one reader: opening a zip's directory is not free.
+    let runs: Vec<Vec<Entry>> = pool.install(|| {
         usable
-            .par_iter()
-            .map_init(
-                || files.reader(),
-                |reader, article| {
-                    let (entry, offered) = read_article(reader, article, &manifest);
-                    for (name, bytes) in &offered {
-                        put(&format!("articles/{}/{name}", entry.id), bytes)?;
-                    }
-                    Ok(entry)
-                },
-            )
+            .par_chunks(256)
+            .map(|run| {
+                let mut reader = files.reader();
+                run.iter()
+                    .map(|article| {
+                        let (entry, offered) = read_article(&mut reader, article, &manifest);
+                        for (name, bytes) in &offered {
+                            put(&format!("articles/{}/{name}", entry.id), bytes)?;
+                        }
+                        Ok(entry)
+                    })
+                    .collect::<Result<Vec<_>, SiteError>>()
+            })
             .collect::<Result<_, SiteError>>()
     })?;
+    let entries: Vec<Entry> = runs.into_iter().flatten().collect();
     for entry in &entries {
         for problem in &entry.problems {
             warnings.push(format!("data/articles/{}: {problem}", entry.id));
