@@ -20,6 +20,7 @@ pub mod output;
 pub mod package;
 pub mod read;
 pub mod schemas;
+pub mod site;
 pub mod validate;
 pub mod write;
 

@@ -20,6 +20,7 @@ mod properties;
 mod read;
 mod regression;
 mod safety;
+mod site;
 mod snapshots;
 mod validate;
 #[cfg(feature = "xsd")]

@@ -10,6 +10,7 @@ mod man;
 mod merge;
 mod pack;
 mod schema;
+mod site;
 mod validate;
 
 use clap::{Args, Parser, Subcommand};
@@ -52,6 +53,7 @@ enum Command {
     Formats(formats::FormatsArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
+    Site(site::SiteArgs),
     Completions(completions::CompletionsArgs),
     Man(man::ManArgs),
 }
@@ -65,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Formats(args) => formats::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Site(args) => site::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
