@@ -20,11 +20,15 @@ fn main() -> ExitCode {
 }
 
 /// The error and its causes on one line, each cause once: a cause whose text the line already
-/// holds (libraries often repeat their source in their own message) is not said again.
+/// holds (libraries often repeat their source in their own message) is not said again; an I/O
+/// cause is compared as the library words it ("no space left on the device").
 fn one_line(err: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        let text = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => newsarc::output::io_reason(io),
+            None => cause.to_string(),
+        };
         if !line.contains(&text) {
             if !line.is_empty() {
                 line.push_str(": ");

@@ -42,7 +42,11 @@ pub enum OutputError {
     #[error("{output} exists and differs from what would be written; pass --force to replace it")]
     Exists { output: String },
     #[error("cannot write {path}: {}", io_reason(.cause))]
-    Io { path: String, cause: std::io::Error },
+    Io {
+        path: String,
+        #[source]
+        cause: std::io::Error,
+    },
 }
 
 impl OutputError {

@@ -70,3 +70,20 @@ fn a_dateline_with_two_spaces_lost_its_separator_in_newsml() {
     assert_eq!(back.dateline, a.dateline);
     assert_eq!(back.dateline.unwrap().separator.as_deref(), Some("--"));
 }
+
+/// `newsarc pack corpus -o - | head` reported "cannot write standard output: Broken pipe": the
+/// I/O error was in the message only, not in the error's causes, where a closed pipe is found.
+#[test]
+fn pack_to_a_closed_pipe_reported_an_error() {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' pack '{}' -o - -q | head -c 10 >/dev/null",
+            env!("CARGO_BIN_EXE_newsarc"),
+            articles_dir().display()
+        ))
+        .env("SOURCE_DATE_EPOCH", "0")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

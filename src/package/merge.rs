@@ -65,7 +65,11 @@ pub enum MergeError {
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error("cannot write {path}: {}", crate::output::io_reason(.cause))]
-    Io { path: String, cause: std::io::Error },
+    Io {
+        path: String,
+        #[source]
+        cause: std::io::Error,
+    },
     #[error("{0}")]
     Invalid(String),
     /// The bags are not one complete, intact group: the findings say why.

@@ -96,7 +96,11 @@ pub enum SiteError {
     #[error("refusing to write {output}: it lies inside the bag {input} (the bag would change)")]
     InsideBag { output: String, input: String },
     #[error("cannot write {path}: {}", crate::output::io_reason(.cause))]
-    Io { path: String, cause: std::io::Error },
+    Io {
+        path: String,
+        #[source]
+        cause: std::io::Error,
+    },
     #[error("cannot build the search index: {0}")]
     Search(String),
 }
