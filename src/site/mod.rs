@@ -217,7 +217,7 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
         let path = path.display().to_string();
         move |cause| SiteError::Io { path, cause }
     };
-    let existing = check_destination(bag, out, options.force)?;
+    let existing = check_destination(bag, out)?;
 
     let mut findings = Vec::new();
     let files = package::read(bag, Limits::package(), &mut findings)?;
@@ -252,10 +252,18 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
     let written = Written::default();
     let put = |relative: &str, bytes: &[u8]| -> Result<(), SiteError> {
         let path = built.join(relative);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(&path))?;
-        }
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        // Created while no interrupt can remove the partial folder, and never again after one did.
+        let mut file = partial::while_live(|| {
+            if !staging.path().is_dir() {
+                return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "the partial site was removed"));
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::File::create(&path)
+        })
+        .map_err(io(&path))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
         written.files.fetch_add(1, Ordering::Relaxed);
         written.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
@@ -334,7 +342,7 @@ struct Written {
 
 /// Whether the destination holds a site newsarc may replace (`true`), nothing (`false`), or
 /// something that must be left alone (an error).
-fn check_destination(bag: &Path, out: &Path, force: bool) -> Result<bool, SiteError> {
+fn check_destination(bag: &Path, out: &Path) -> Result<bool, SiteError> {
     let shown = out.display().to_string();
     let io = |cause| SiteError::Io { path: shown.clone(), cause };
     let resolved = crate::output::resolve(out).map_err(io)?;
@@ -349,7 +357,6 @@ fn check_destination(bag: &Path, out: &Path, force: bool) -> Result<bool, SiteEr
     if input.is_dir() && resolved.starts_with(&input) {
         return Err(SiteError::InsideBag { output: shown, input: bag_shown });
     }
-    let _ = force;
     match std::fs::symlink_metadata(&resolved) {
         Ok(meta) if meta.is_dir() => Ok(true),
         Ok(_) => Err(SiteError::FileForFolder { output: shown }),

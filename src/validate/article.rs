@@ -82,14 +82,7 @@ pub fn check_with_progress(
                                 own.insert(name.to_string(), bytes);
                             }
                         }
-                        Err(e) => found.push(Finding {
-                            code: "NA-SAFE-009",
-                            severity: Severity::Error,
-                            file: format!("{shown}!{path}"),
-                            line: None,
-                            column: None,
-                            message: format!("cannot be read: {e}"),
-                        }),
+                        Err(e) => found.push(Finding::unreadable(shown, path, e)),
                     }
                 }
                 progress(paths.len());

@@ -185,14 +185,7 @@ pub fn verify_payload_with_progress(
                         verify(path, &bytes, expected, shown, &mut found);
                         progress(1);
                     }
-                    Err(e) => found.push(Finding {
-                        code: "NA-SAFE-009",
-                        severity: Severity::Error,
-                        file: format!("{shown}!{path}"),
-                        line: None,
-                        column: None,
-                        message: format!("cannot be read: {e}"),
-                    }),
+                    Err(e) => found.push(Finding::unreadable(shown, path, e)),
                 }
                 found
             },

@@ -67,6 +67,20 @@ impl fmt::Display for Finding {
     }
 }
 
+impl Finding {
+    /// `NA-SAFE-009`: a file of a package that cannot be read (`shown!path`).
+    pub fn unreadable(shown: &str, path: &str, reason: impl fmt::Display) -> Finding {
+        Finding {
+            code: "NA-SAFE-009",
+            severity: Severity::Error,
+            file: format!("{shown}!{path}"),
+            line: None,
+            column: None,
+            message: format!("cannot be read: {reason}"),
+        }
+    }
+}
+
 /// Why a validation could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ValidateError {
