@@ -17,6 +17,7 @@
 //!
 //! [`Guard`] holds the inputs of a run; [`Guard::check`] applies the rules to one output path.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -108,14 +109,20 @@ pub enum Written {
     Unchanged,
 }
 
-/// The inputs of one run, resolved, so outputs can be checked against them.
+/// The inputs of one run, resolved, so outputs can be checked against them. Looked up by path
+/// and by file identity, so checking an output costs the same for ten inputs or a million.
 #[derive(Debug, Default, Clone)]
 pub struct Guard {
-    /// Input files and folders as given (for messages) and resolved.
-    inputs: Vec<(String, PathBuf)>,
+    /// Input files and folders, resolved, with each one's path as given (for messages); the
+    /// first given wins.
+    inputs: HashMap<PathBuf, String>,
+    /// The same, in the order given.
+    given: Vec<(String, PathBuf)>,
+    /// The input folders among them, resolved: what lies inside one is never replaced.
+    folders: Vec<(String, PathBuf)>,
     /// Input files' identities (device, inode): catches hard links.
     #[cfg(unix)]
-    ids: Vec<(u64, u64, String)>,
+    ids: HashMap<(u64, u64), String>,
 }
 
 impl Guard {
@@ -127,14 +134,20 @@ impl Guard {
     pub fn add(&mut self, path: &Path) {
         let Ok(resolved) = path.canonicalize() else { return };
         let shown = path.display().to_string();
-        #[cfg(unix)]
         if let Ok(meta) = std::fs::metadata(&resolved) {
-            use std::os::unix::fs::MetadataExt;
+            #[cfg(unix)]
             if meta.is_file() {
-                self.ids.push((meta.dev(), meta.ino(), shown.clone()));
+                use std::os::unix::fs::MetadataExt;
+                self.ids.entry((meta.dev(), meta.ino())).or_insert_with(|| shown.clone());
+            }
+            if meta.is_dir() && !self.inputs.contains_key(&resolved) {
+                self.folders.push((shown.clone(), resolved.clone()));
             }
         }
-        self.inputs.push((shown, resolved));
+        if !self.inputs.contains_key(&resolved) {
+            self.given.push((shown.clone(), resolved.clone()));
+            self.inputs.insert(resolved, shown);
+        }
     }
 
     /// Applies the policy to `out` before anything is written: refuses what may never be
@@ -143,16 +156,13 @@ impl Guard {
     pub fn check(&self, out: &Path, kind: Kind) -> Result<Existing, OutputError> {
         let shown = out.display().to_string();
         let resolved = resolve(out).map_err(|cause| OutputError::Io { path: shown.clone(), cause })?;
-        for (input, path) in &self.inputs {
-            if *path == resolved {
-                return Err(OutputError::IsInput { output: shown, input: input.clone() });
-            }
+        if let Some(input) = self.inputs.get(&resolved) {
+            return Err(OutputError::IsInput { output: shown, input: input.clone() });
         }
         #[cfg(unix)]
         if let Ok(meta) = std::fs::metadata(&resolved) {
             use std::os::unix::fs::MetadataExt;
-            if let Some((_, _, input)) = self.ids.iter().find(|(dev, ino, _)| *dev == meta.dev() && *ino == meta.ino())
-            {
+            if let Some(input) = self.ids.get(&(meta.dev(), meta.ino())) {
                 return Err(OutputError::IsInput { output: shown, input: input.clone() });
             }
         }
@@ -165,7 +175,8 @@ impl Guard {
             if kind == Kind::File {
                 return Err(OutputError::FolderForFile { output: shown });
             }
-            if let Some((input, _)) = self.inputs.iter().find(|(_, p)| p.starts_with(&resolved)) {
+            // Once per folder output (a bag), so a walk over every input is no cost.
+            if let Some((input, _)) = self.given.iter().find(|(_, p)| p.starts_with(&resolved)) {
                 return Err(OutputError::ContainsInput { output: shown, input: input.clone() });
             }
             if !resolved.join("bagit.txt").is_file() {
@@ -176,7 +187,7 @@ impl Guard {
         }
         // Whatever lies inside an input folder (a file, a bag written there before) may be found
         // identical, but is never replaced: it may be what the user keeps beside the inputs.
-        if let Some((input, _)) = self.inputs.iter().find(|(_, p)| resolved.starts_with(p) && p.is_dir()) {
+        if let Some((input, _)) = self.folders.iter().find(|(_, p)| resolved.starts_with(p)) {
             return Ok(Existing::InsideInput { output: shown, input: input.clone() });
         }
         Ok(Existing::Replaceable)
@@ -197,6 +208,94 @@ impl Guard {
         write_atomically(path, bytes).map_err(|cause| OutputError::Io { path: shown, cause })?;
         Ok(if existing.exists() { Written::Replaced } else { Written::Created })
     }
+}
+
+impl Guard {
+    /// Writes many files under the policy, each as [`write_file`](Guard::write_file) writes one,
+    /// with its own result, in order. They are made durable together: every file is written,
+    /// then one flush of the file system (Linux `syncfs`; elsewhere each file is flushed), then
+    /// each is renamed into place. A thousand small renditions cost one flush, not a thousand,
+    /// and none is ever in place half-written. Runs on the caller's rayon pool.
+    pub fn write_files(&self, files: &[(PathBuf, &[u8])], force: bool) -> Vec<Result<Written, OutputError>> {
+        use rayon::prelude::*;
+        enum Step {
+            Done(Result<Written, OutputError>),
+            Staged(partial::PartialFile, Written),
+        }
+        let staged: Vec<Step> = files
+            .par_iter()
+            .map(|(path, bytes)| {
+                let shown = || path.display().to_string();
+                let existing = match self.check(path, Kind::File) {
+                    Ok(existing) => existing,
+                    Err(e) => return Step::Done(Err(e)),
+                };
+                if existing.exists() {
+                    if same_bytes(path, bytes).unwrap_or(false) {
+                        return Step::Done(Ok(Written::Unchanged));
+                    }
+                    if let Err(e) = existing.may_replace(force) {
+                        return Step::Done(Err(e.named(&shown())));
+                    }
+                }
+                let written = if existing.exists() { Written::Replaced } else { Written::Created };
+                match write_unsynced(path, bytes) {
+                    Ok(tmp) => Step::Staged(tmp, written),
+                    Err(cause) => Step::Done(Err(OutputError::Io { path: shown(), cause })),
+                }
+            })
+            .collect();
+        // One flush for all staged files (syncfs flushes their whole file system; the folders
+        // of one run's outputs are on one, but each distinct one is flushed).
+        let mut flushed: Vec<(PathBuf, std::io::Result<()>)> = Vec::new();
+        let mut results = Vec::with_capacity(files.len());
+        for ((path, _), step) in files.iter().zip(staged) {
+            let (tmp, written) = match step {
+                Step::Done(result) => {
+                    results.push(result);
+                    continue;
+                }
+                Step::Staged(tmp, written) => (tmp, written),
+            };
+            let dir = parent_of(path).to_path_buf();
+            if !flushed.iter().any(|(d, _)| *d == dir) {
+                let result = flush_file_system(tmp.as_file());
+                flushed.push((dir.clone(), result));
+            }
+            let flush = flushed.iter().find(|(d, _)| *d == dir).map(|(_, r)| r);
+            let result = match flush {
+                Some(Err(e)) => Err(std::io::Error::new(e.kind(), e.to_string())),
+                _ if cfg!(target_os = "linux") => Ok(()),
+                _ => tmp.as_file().sync_all(),
+            };
+            let result = result.and_then(|()| tmp.persist(path));
+            results.push(
+                result.map(|()| written).map_err(|cause| OutputError::Io { path: path.display().to_string(), cause }),
+            );
+        }
+        results
+    }
+}
+
+/// Flushes what is written to the file system `file` is on (Linux: `syncfs`, one call for every
+/// file written; elsewhere nothing here: each file is flushed by itself).
+fn flush_file_system(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    return rustix::fs::syncfs(file).map_err(std::io::Error::from);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+        Ok(())
+    }
+}
+
+/// `bytes` in a new partial file beside `path`, readable, not yet flushed or in place.
+fn write_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<partial::PartialFile> {
+    let tmp = partial::file_in(parent_of(path))?;
+    let mut file = tmp.as_file();
+    file.write_all(bytes)?;
+    make_readable(file)?;
+    Ok(tmp)
 }
 
 /// An I/O error as a user reads it: "no such file or folder", not "No such file or directory
@@ -412,7 +511,10 @@ pub mod partial {
             let mut live = lock();
             let temp = file.path().to_path_buf();
             let result = file.persist(path).map(|_| ()).map_err(|e| e.error);
-            live.retain(|p| *p != temp);
+            // Compared as bytes, from the most recent: a batch may hold many partial files.
+            if let Some(i) = live.iter().rposition(|p| p.as_os_str() == temp.as_os_str()) {
+                live.swap_remove(i);
+            }
             result
         }
     }
@@ -423,7 +525,10 @@ pub mod partial {
                 let mut live = lock();
                 let temp = file.path().to_path_buf();
                 drop(file);
-                live.retain(|p| *p != temp);
+                // Compared as bytes, from the most recent: a batch may hold many partial files.
+                if let Some(i) = live.iter().rposition(|p| p.as_os_str() == temp.as_os_str()) {
+                    live.swap_remove(i);
+                }
             }
         }
     }

@@ -370,7 +370,7 @@ fn common_mistakes_get_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, err) = run(newsarc().arg("convert").arg(dir.path()).arg("-o").arg(dir.path().join("o")));
     assert_eq!(code, 2);
-    assert!(err.contains("is a folder: give its files") && err.contains("newsarc pack"), "{err}");
+    assert!(err.contains("no article files found in") && err.contains("see --ext"), "{err}");
     let (code, _, err) = run(newsarc().args(["pack", "-", "-o"]).arg(dir.path().join("b.zip")));
     assert_eq!(code, 2);
     assert!(err.contains("--files-from -"), "{err}");
@@ -430,4 +430,51 @@ fn a_version_timestamp_from_the_file_time_is_said_and_recorded() {
         assert_eq!(model["version_created_origin"], origin, "{args:?}");
         assert!(!String::from_utf8_lossy(&out.stdout).contains("NA-READ-015"));
     }
+}
+
+#[test]
+fn convert_walks_folders_as_pack_does_and_writes_what_listing_the_files_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    std::fs::copy(fixture("sample-shape.txt"), corpus.join("a.txt")).unwrap();
+    std::fs::copy(fixture("dateline-spanish-full-month.txt"), corpus.join("sub/b.TXT")).unwrap();
+    std::fs::copy(fixture("with-sidecar.meta.json"), corpus.join("sub/b.meta.json")).unwrap();
+    std::fs::write(corpus.join(".hidden.txt"), "# *Hidden*\n\n---\n\nNot an article of the corpus.").unwrap();
+    std::fs::write(corpus.join("notes.md"), "not an article").unwrap();
+    let walked = corpus.join("out");
+    let (code, _, err) =
+        run(newsarc().env("SOURCE_DATE_EPOCH", "0").args(["convert", "-v", "-o"]).arg(&walked).arg(&corpus));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("skipped") && err.contains(".hidden.txt") && err.contains("notes.md"), "{err}");
+    let listed = dir.path().join("listed");
+    let (code, _, err) = run(newsarc()
+        .env("SOURCE_DATE_EPOCH", "0")
+        .args(["convert", "-o"])
+        .arg(&listed)
+        .arg(corpus.join("a.txt"))
+        .arg(corpus.join("sub/b.TXT")));
+    assert_eq!(code, 0, "{err}");
+    let names = |d: &std::path::Path| {
+        let mut v: Vec<String> =
+            std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&walked), names(&listed));
+    assert_eq!(names(&walked).len(), 8, "two articles, four renditions each: {:?}", names(&walked));
+    for name in names(&walked) {
+        assert_eq!(std::fs::read(walked.join(&name)).unwrap(), std::fs::read(listed.join(&name)).unwrap(), "{name}");
+    }
+    // The sidecar beside b.TXT was applied (its publisher), and the output folder inside the
+    // corpus is not walked into on a second run: nothing changes.
+    let record = names(&walked).into_iter().find(|n| n.starts_with("b") && n.ends_with(".metadata.json")).unwrap();
+    assert!(std::fs::read_to_string(walked.join(record)).unwrap().contains("Northwind Radio Archive"));
+    let (code, _, err) =
+        run(newsarc().env("SOURCE_DATE_EPOCH", "0").args(["convert", "-v", "-o"]).arg(&walked).arg(&corpus));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("the destination of this run") && err.contains("unchanged") && !err.contains("created"),
+        "{err}"
+    );
 }

@@ -1,12 +1,13 @@
 //! `newsarc convert`: articles into rendition files.
 
-use super::{Outcome, ReadArgs, Verbosity, inputs, jobs, plural, print_warnings};
+use super::{Outcome, ReadArgs, Verbosity, jobs, plural, print_warnings};
 use anyhow::{Context, bail};
 use clap::Args;
 use newsarc::convert::{Naming, Rendition, render_available};
 use newsarc::load::{Input, LoadOptions, load_all, sidecar_path};
 use newsarc::model::Article;
 use newsarc::output::{Guard, OutputError, Written, partial};
+use newsarc::package::inputs::{Skipped, gather};
 use newsarc::write::WRITERS;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -20,9 +21,13 @@ use std::path::PathBuf;
     after_help = "Examples:\n  newsarc convert story.txt -o out/    # out/story.newsml.xml .epub .ninjs.json .metadata.json\n  newsarc convert a.txt b.txt --to ninjs -o out/\n  cat story.txt | newsarc convert - --to ninjs -o -\n  SOURCE_DATE_EPOCH=0 newsarc convert story.txt --date 2020 -o out/\n  newsarc convert corpus/*.txt --book corpus.epub --book-title 'Corpus 2020'\n  newsarc convert story.newsml.xml --to epub -o out/   # NewsML-G2 and EPUB are read too\n\nOutput: an existing file is replaced only with --force (the same bytes again are no replacement); an input is never written over. Interrupted (Ctrl-C), nothing partial is left.\n\nExit status: 0 done, 1 some input was bad or missing, or a rendition could not be written (the rest was done), 2 usage or operational error (such as an output refused or not writable)."
 )]
 pub struct ConvertArgs {
-    /// Article files; `-` reads standard input
+    /// Article files and folders (walked recursively as `pack` walks them; hidden files skipped);
+    /// `-` reads standard input
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
+    /// File extensions that make a file in a folder an article, comma-separated
+    #[arg(long, value_delimiter = ',', default_value = "txt")]
+    ext: Vec<String>,
     /// Renditions to write, comma-separated [default: all]
     #[arg(long, value_delimiter = ',', value_parser = rendition_names())]
     to: Vec<String>,
@@ -59,17 +64,12 @@ fn rendition_names() -> clap::builder::PossibleValuesParser {
 }
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
-    if let Some(dir) = args.inputs.iter().find(|p| p.is_dir()) {
-        bail!(
-            "{} is a folder: give its files ({}/*.txt), or pack it into one bag with `newsarc pack {}`",
-            dir.display(),
-            dir.display().to_string().trim_end_matches('/'),
-            dir.display()
-        );
-    }
-    let guard = guard(&args.inputs);
+    let to_stdout = args.output.as_os_str() == "-";
+    let destination = (!to_stdout && args.book.is_none()).then_some(args.output.as_path());
+    let all = expand(&args, destination);
+    let guard = guard(&args.inputs, &all.inputs);
     if args.book.is_some() {
-        return book(args, &guard);
+        return book(args, &guard, all);
     }
     let options = args.read.load_options()?;
     let to: Vec<&str> = if args.to.is_empty() {
@@ -77,11 +77,10 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     } else {
         args.to.iter().map(String::as_str).collect()
     };
-    let to_stdout = args.output.as_os_str() == "-";
-    if to_stdout && (to.len() != 1 || args.inputs.len() != 1) {
+    if to_stdout && (to.len() != 1 || all.inputs.len() != 1) {
         bail!("`-o -` writes one rendition of one input to standard output; give one input and one --to");
     }
-    if args.read.id.is_some() && args.inputs.len() > 1 {
+    if args.read.id.is_some() && all.inputs.len() > 1 {
         bail!("--id names one article; give one input, or use sidecar files for ids");
     }
     if !to_stdout {
@@ -97,60 +96,120 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
 
     let quiet = args.say.quiet;
     let mut report = ConvertReport::default();
-    let (mut bad, mut refused) = (0usize, 0usize);
+    let (mut bad, mut refused) = (all.bad.len(), 0usize);
+    for s in &all.skipped {
+        if args.say.verbose {
+            eprintln!("newsarc: skipped {}: {}", s.path, s.reason);
+        }
+    }
+    for b in &all.bad {
+        eprintln!("newsarc: error: {}: {}", b.path, b.reason);
+        report.inputs.push(InputReport {
+            input: b.path.clone(),
+            errors: vec![b.reason.clone()],
+            ..InputReport::default()
+        });
+    }
     let mut ids: HashMap<String, String> = HashMap::new();
-    let all = inputs(&args.inputs);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs(args.jobs)).build()?;
-    // Read and rendered on all cores a batch at a time; written and reported in input order.
-    for batch in all.chunks(64) {
-        let prepared: Vec<Result<Vec<Article>, String>> =
-            pool.install(|| batch.par_iter().map(|input| prepare(input, &options)).collect());
-        for (input, articles) in batch.iter().zip(prepared) {
+    // A batch at a time: read and rendered on all cores, ids checked here in input order, the
+    // files written on all cores, then reported here in input order.
+    for batch in all.inputs.chunks(64) {
+        let prepared: Vec<Result<Vec<Converted>, String>> =
+            pool.install(|| batch.par_iter().map(|input| prepare(input, &options, &to)).collect());
+        let mut entries: Vec<(Option<Converted>, InputReport)> = Vec::new();
+        for (input, converted) in batch.iter().zip(prepared) {
             let name = input.to_string();
-            let articles = match articles {
-                Ok(articles) => articles,
+            let converted = match converted {
+                Ok(converted) => converted,
                 Err(err) => {
-                    eprintln!("newsarc: error: {err}");
-                    report.inputs.push(InputReport { input: name, errors: vec![err], ..InputReport::default() });
-                    bad += 1;
+                    entries.push((None, InputReport { input: name, errors: vec![err], ..InputReport::default() }));
                     continue;
                 }
             };
-            if to_stdout && articles.len() > 1 {
-                bail!("`-o -` writes one rendition of one article; {name} holds {} articles", articles.len());
+            if to_stdout && converted.len() > 1 {
+                bail!("`-o -` writes one rendition of one article; {name} holds {} articles", converted.len());
             }
             // One input may hold several articles (a newsMessage, a collection EPUB): each is written.
-            for article in articles {
+            for mut item in converted {
                 let mut entry = InputReport { input: name.clone(), ..InputReport::default() };
-                if !quiet {
-                    print_warnings(&name, &article);
-                }
-                entry.id = Some(article.id.clone());
-                entry.warnings = article.warnings.clone();
-                if let Some(first) = ids.insert(article.id.clone(), name.clone()) {
-                    let err = format!(
+                entry.id = Some(item.article.id.clone());
+                entry.warnings = item.article.warnings.clone();
+                if let Some(first) = ids.insert(item.article.id.clone(), name.clone()) {
+                    entry.errors.push(format!(
                         "{name}: id `{}` is already used by {first} in this run; nothing written for it (give it another id in a sidecar file)",
-                        article.id
-                    );
-                    eprintln!("newsarc: error: {err}");
-                    entry.errors.push(err);
-                    report.inputs.push(entry);
-                    bad += 1;
-                    continue;
+                        item.article.id
+                    ));
+                    item.renditions.clear();
                 }
-                let (renditions, failed) = render_available(&article, &to, Naming::ById);
-                for err in &failed {
-                    let err = format!("{name}: {err}; not written");
-                    eprintln!("newsarc: error: {err}");
-                    entry.errors.push(err);
-                }
-                bad += usize::from(!failed.is_empty());
-                refused += write(&renditions, &args, &guard, to_stdout, &mut entry)?;
-                if matches!(input, Input::Stdin) && !to_stdout && !quiet {
-                    eprintln!("newsarc: {name}: written as id `{}`", article.id);
-                }
-                report.inputs.push(entry);
+                entries.push((Some(item), entry));
             }
+        }
+        let files: Vec<(PathBuf, &[u8])> = if to_stdout {
+            Vec::new()
+        } else {
+            let renditions = entries.iter().filter_map(|(item, _)| item.as_ref()).flat_map(|i| &i.renditions);
+            renditions.map(|r| (args.output.join(&r.file), &r.bytes[..])).collect()
+        };
+        let mut written = pool.install(|| guard.write_files(&files, args.force)).into_iter();
+        drop(files);
+        for (item, mut entry) in entries {
+            let results: Vec<_> = match &item {
+                Some(item) if !to_stdout => written.by_ref().take(item.renditions.len()).collect(),
+                _ => Vec::new(),
+            };
+            let Some(item) = item else {
+                eprintln!("newsarc: error: {}", entry.errors[0]);
+                bad += 1;
+                report.inputs.push(entry);
+                continue;
+            };
+            let name = entry.input.clone();
+            if !quiet {
+                print_warnings(&name, &item.article);
+            }
+            for err in &entry.errors {
+                eprintln!("newsarc: error: {err}");
+            }
+            for err in &item.failed {
+                let err = format!("{name}: {err}; not written");
+                eprintln!("newsarc: error: {err}");
+                entry.errors.push(err);
+            }
+            bad += usize::from(!entry.errors.is_empty());
+            if to_stdout {
+                let mut out = std::io::stdout().lock();
+                for rendition in &item.renditions {
+                    out.write_all(&rendition.bytes)?;
+                    out.flush()?;
+                }
+            }
+            for (rendition, result) in item.renditions.iter().zip(results) {
+                let path = args.output.join(&rendition.file);
+                match result {
+                    Ok(written) => {
+                        let how = match written {
+                            Written::Created => "created",
+                            Written::Replaced => "replaced",
+                            Written::Unchanged => "unchanged",
+                        };
+                        if args.say.verbose {
+                            eprintln!("newsarc: {} {how}", path.display());
+                        }
+                        entry.files.push(FileReport { path: path.display().to_string(), written: how });
+                    }
+                    Err(err @ OutputError::Io { .. }) => return Err(err.into()),
+                    Err(err) => {
+                        eprintln!("newsarc: error: {err}");
+                        entry.errors.push(err.to_string());
+                        refused += 1;
+                    }
+                }
+            }
+            if item.from_stdin && !to_stdout && !quiet && !item.renditions.is_empty() {
+                eprintln!("newsarc: {name}: written as id `{}`", item.article.id);
+            }
+            report.inputs.push(entry);
         }
     }
     if let Some(path) = &args.report {
@@ -165,6 +224,13 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     if refused > 0 {
         bail!("{} refused (see above); the others were written", plural(refused, "output"));
     }
+    if all.inputs.is_empty() && all.bad.is_empty() {
+        bail!(
+            "no article files found in {} (articles are *.{} files; see --ext)",
+            shown_list(&args.inputs),
+            args.ext.join(", *.")
+        );
+    }
     if bad > 0 {
         // Counted per input: an input of several articles counts once however many failed.
         let inputs_bad = report
@@ -174,10 +240,41 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
             .map(|i| &i.input)
             .collect::<std::collections::BTreeSet<_>>()
             .len();
-        eprintln!("newsarc: {inputs_bad} of {} inputs could not be converted in full", args.inputs.len());
+        eprintln!(
+            "newsarc: {inputs_bad} of {} inputs could not be converted in full",
+            all.inputs.len() + all.bad.len()
+        );
         return Ok(Outcome::SomeInputsBad);
     }
     Ok(Outcome::Done)
+}
+
+/// The inputs of a run: files and standard input as given, folders walked as `pack` walks them.
+struct Expanded {
+    inputs: Vec<Input>,
+    skipped: Vec<Skipped>,
+    /// Folders (or parts of them) that could not be read.
+    bad: Vec<Skipped>,
+}
+
+fn expand(args: &ConvertArgs, destination: Option<&std::path::Path>) -> Expanded {
+    let mut all = Expanded { inputs: Vec::new(), skipped: Vec::new(), bad: Vec::new() };
+    let extensions: Vec<String> = args.ext.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect();
+    for arg in &args.inputs {
+        if arg.is_dir() {
+            let found = gather(std::slice::from_ref(arg), &extensions, destination);
+            all.inputs.extend(found.files.into_iter().map(|f| Input::Path(f.path)));
+            all.skipped.extend(found.skipped);
+            all.bad.extend(found.bad);
+        } else {
+            all.inputs.push(Input::from_arg(arg));
+        }
+    }
+    all
+}
+
+fn shown_list(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// `convert --report`: what happened to each input, in input order.
@@ -203,62 +300,51 @@ struct FileReport {
     written: &'static str,
 }
 
-/// One input read (on a worker thread): its articles (a newsMessage or a collection EPUB holds
-/// several); the error names the input.
-fn prepare(input: &Input, options: &LoadOptions) -> Result<Vec<Article>, String> {
-    load_all(input, options).map_err(|e| e.to_string())
+/// One article of an input, rendered on a worker thread.
+struct Converted {
+    article: Article,
+    renditions: Vec<Rendition>,
+    /// Why the other renditions asked for could not be written.
+    failed: Vec<newsarc::write::WriteError>,
+    from_stdin: bool,
 }
 
-/// Writes one article's renditions; gives how many were refused by the output policy.
-fn write(
-    renditions: &[Rendition],
-    args: &ConvertArgs,
-    guard: &Guard,
-    to_stdout: bool,
-    entry: &mut InputReport,
-) -> anyhow::Result<usize> {
-    let mut refused = 0;
-    for rendition in renditions {
-        if to_stdout {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&rendition.bytes)?;
-            out.flush()?;
-            continue;
-        }
-        let path = args.output.join(&rendition.file);
-        match guard.write_file(&path, &rendition.bytes, args.force) {
-            Ok(written) => {
-                let how = match written {
-                    Written::Created => "created",
-                    Written::Replaced => "replaced",
-                    Written::Unchanged => "unchanged",
-                };
-                if args.say.verbose {
-                    eprintln!("newsarc: {} {how}", path.display());
-                }
-                entry.files.push(FileReport { path: path.display().to_string(), written: how });
-            }
-            Err(err @ OutputError::Io { .. }) => return Err(err.into()),
-            Err(err) => {
-                eprintln!("newsarc: error: {err}");
-                entry.errors.push(err.to_string());
-                refused += 1;
-            }
-        }
-    }
-    Ok(refused)
+/// One input read and rendered (on a worker thread): its articles (a newsMessage or a collection
+/// EPUB holds several); the error names the input.
+fn prepare(input: &Input, options: &LoadOptions, to: &[&str]) -> Result<Vec<Converted>, String> {
+    let articles = load_all(input, options).map_err(|e| e.to_string())?;
+    Ok(articles
+        .into_iter()
+        .map(|article| {
+            let (renditions, failed) = render_available(&article, to, Naming::ById);
+            Converted { article, renditions, failed, from_stdin: matches!(input, Input::Stdin) }
+        })
+        .collect())
 }
 
-/// The inputs of a run and their sidecar files: what no output may replace.
-fn guard(paths: &[PathBuf]) -> Guard {
+/// The inputs of a run (as given, and the files found in folders) and their sidecar files:
+/// what no output may replace.
+fn guard(args: &[PathBuf], found: &[Input]) -> Guard {
     let mut guard = Guard::new();
-    for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+    let files = found.iter().filter_map(|i| match i {
+        Input::Path(p) => Some(p),
+        Input::Stdin => None,
+    });
+    for path in args.iter().filter(|p| p.as_os_str() != "-").chain(files) {
         guard.add(path);
         if let Some(sidecar) = sidecar_path(path) {
             guard.add(&sidecar);
         }
     }
     guard
+}
+
+/// The order of a book's chapters: by path, bytewise (standard input first).
+fn input_key(input: &Input) -> &[u8] {
+    match input {
+        Input::Path(p) => p.as_os_str().as_encoded_bytes(),
+        Input::Stdin => b"",
+    }
 }
 
 /// Partial outputs that earlier runs left in `dir`: removed when their process is gone.
@@ -275,7 +361,7 @@ fn sweep(dir: &std::path::Path) {
 }
 
 /// `--book`: every good input as a chapter of one EPUB; bad inputs are named and left out.
-fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
+fn book(args: ConvertArgs, guard: &Guard, all: Expanded) -> anyhow::Result<Outcome> {
     let path = args.book.clone().expect("called with --book");
     if args.to.iter().any(|t| t != "epub") {
         bail!("--book writes one EPUB; --to can only be epub with it");
@@ -283,13 +369,17 @@ fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
     let options = args.read.load_options()?;
     // Refused before any reading: the book may be an input, or a folder.
     guard.check(&path, newsarc::output::Kind::File)?;
-    let mut inputs = args.inputs.clone();
+    let mut inputs = all.inputs;
     if !args.keep_order {
-        inputs.sort();
+        inputs.sort_by(|a, b| input_key(a).cmp(&input_key(b)));
     }
     let mut articles = Vec::new();
-    let mut bad = 0usize;
-    for input in inputs.iter().map(|p| Input::from_arg(p)) {
+    let mut bad = all.bad.len();
+    for b in &all.bad {
+        eprintln!("newsarc: error: {}: {}", b.path, b.reason);
+    }
+    let count = inputs.len() + all.bad.len();
+    for input in inputs {
         match load_all(&input, &options) {
             Ok(found) => {
                 for article in found {
@@ -318,7 +408,7 @@ fn book(args: ConvertArgs, guard: &Guard) -> anyhow::Result<Outcome> {
         eprintln!("newsarc: {} {how}: {}", path.display(), plural(n, "chapter"));
     }
     if bad > 0 {
-        eprintln!("newsarc: {bad} of {} inputs could not be read and are not in the book", args.inputs.len());
+        eprintln!("newsarc: {bad} of {count} inputs could not be read and are not in the book");
         return Ok(Outcome::SomeInputsBad);
     }
     Ok(Outcome::Done)

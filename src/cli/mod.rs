@@ -17,7 +17,6 @@ use clap::{Args, Parser, Subcommand};
 use newsarc::load::LoadOptions;
 use newsarc::model::{Overrides, PartialDate, Timestamp};
 use newsarc::read::{DEFAULT_MAX_INPUT_SIZE, ReadOptions};
-use std::path::PathBuf;
 
 /// What a run came to, when it could run at all.
 pub enum Outcome {
@@ -209,9 +208,4 @@ fn print_warnings(input: &str, article: &newsarc::model::Article) {
             _ => eprintln!("newsarc: warning: {input}: {} {}", w.code, w.message),
         }
     }
-}
-
-/// Inputs as given; `-` is standard input.
-fn inputs(paths: &[PathBuf]) -> Vec<newsarc::load::Input> {
-    paths.iter().map(|p| newsarc::load::Input::from_arg(p)).collect()
 }

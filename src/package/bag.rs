@@ -6,6 +6,12 @@
 //! `bagit.txt` and `tagmanifest-<alg>.txt`. A [`Sink`] puts the files somewhere: a folder, a
 //! zip (deterministic entries, see `format::zip`) or a tar (fixed times, modes and owners),
 //! plain or gzip-compressed, to a file or to standard output.
+//!
+//! Hashing and compressing are most of the cost of writing a bag, and they need not wait for
+//! the bag: a [`Preparer`], taken from the writer and shared with worker threads, turns an
+//! article's files into a [`Prepared`] (checksums, and for a zip the entries compressed as a
+//! small zip of their own) on any core; [`BagWriter::add_prepared`] then only appends, in order.
+//! [`BagWriter::add_payload`] goes the same way, so a file gives the same bytes either way.
 
 use crate::format::zip::{Method, ZipBuilder};
 use sha2::{Digest, Sha256, Sha512};
@@ -57,7 +63,94 @@ pub trait Sink {
     }
     /// Adds `len` bytes read from `reader`.
     fn add_reader(&mut self, path: &str, len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()>;
+    /// Whether this sink takes prepared files compressed, as a zip ([`Body::Zip`]).
+    fn takes_zip(&self) -> bool {
+        false
+    }
+    /// Adds prepared files; `paths` are their paths, relative to the bag's parent, in order.
+    fn add_prepared(&mut self, paths: &[String], body: Body) -> std::io::Result<()> {
+        match body {
+            Body::Plain(all) => {
+                for (path, (bytes, method)) in paths.iter().zip(all) {
+                    self.add(path, &bytes, method)?;
+                }
+                Ok(())
+            }
+            Body::Zip(_) => Err(std::io::Error::other("a compressed entry for a container that is not a zip")),
+        }
+    }
     fn finish(self: Box<Self>) -> std::io::Result<()>;
+}
+
+/// One payload file to prepare: its path under `data/`, its bytes, how a zip stores it, and its
+/// SHA-256 when the caller knows it already (a reader hashes the source, the metadata record
+/// lists the renditions' digests), so it is not computed twice.
+#[derive(Debug, Clone)]
+pub struct PayloadFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub method: Method,
+    pub sha256: Option<String>,
+}
+
+/// Payload files ready to be appended: their checksums, and their bytes as the sink takes them.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Each file's path in the bag (`data/...`), size and digests (in the bag's algorithm order).
+    files: Vec<(String, u64, Vec<String>)>,
+    body: Body,
+}
+
+impl Prepared {
+    /// The files' paths under `data/`, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(in_bag, _, _)| in_bag.strip_prefix("data/").unwrap_or(in_bag))
+    }
+}
+
+/// Prepared bytes: as they are (for a folder or a tar), or as a zip of their own whose entries
+/// are copied into the bag's zip unchanged.
+#[derive(Debug)]
+pub enum Body {
+    Plain(Vec<(Vec<u8>, Method)>),
+    Zip(Vec<u8>),
+}
+
+/// What preparing payload files for one bag needs; cheap to clone, shared by worker threads.
+#[derive(Debug, Clone)]
+pub struct Preparer {
+    name: String,
+    algorithms: Vec<Algorithm>,
+    zip: bool,
+}
+
+impl Preparer {
+    /// Hashes `files` and, for a zip, compresses them (deterministically: the same files give the
+    /// same entries, on any thread).
+    pub fn prepare(&self, files: Vec<PayloadFile>) -> std::io::Result<Prepared> {
+        let mut listed = Vec::with_capacity(files.len());
+        for file in &files {
+            let digests = self
+                .algorithms
+                .iter()
+                .map(|a| match (a, &file.sha256) {
+                    (Algorithm::Sha256, Some(known)) => known.clone(),
+                    _ => a.digest(&file.bytes),
+                })
+                .collect();
+            listed.push((format!("data/{}", file.path), file.bytes.len() as u64, digests));
+        }
+        let body = if self.zip {
+            let mut zip = ZipBuilder::default();
+            for (file, (in_bag, _, _)) in files.iter().zip(&listed) {
+                zip.add(&format!("{}/{in_bag}", self.name), file.method, &file.bytes).map_err(zip_io)?;
+            }
+            Body::Zip(zip.finish().map_err(zip_io)?)
+        } else {
+            Body::Plain(files.into_iter().map(|f| (f.bytes, f.method)).collect())
+        };
+        Ok(Prepared { files: listed, body })
+    }
 }
 
 /// A running digest of one algorithm.
@@ -126,10 +219,25 @@ impl BagWriter {
 
     /// Adds a payload file at `path` under `data/`.
     pub fn add_payload(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
-        let in_bag = format!("data/{path}");
-        self.sink.add(&format!("{}/{in_bag}", self.info.name), bytes, method)?;
-        let digests: Vec<String> = self.info.algorithms.iter().map(|a| a.digest(bytes)).collect();
-        self.record(&in_bag, digests, bytes.len() as u64)
+        let file = PayloadFile { path: path.to_string(), bytes: bytes.to_vec(), method, sha256: None };
+        let prepared = self.preparer().prepare(vec![file])?;
+        self.add_prepared(prepared)
+    }
+
+    /// What worker threads need to prepare payload files for this bag.
+    pub fn preparer(&self) -> Preparer {
+        Preparer { name: self.info.name.clone(), algorithms: self.info.algorithms.clone(), zip: self.sink.takes_zip() }
+    }
+
+    /// Appends payload files prepared (on any thread) by this bag's [`Preparer`].
+    pub fn add_prepared(&mut self, prepared: Prepared) -> std::io::Result<()> {
+        let paths: Vec<String> =
+            prepared.files.iter().map(|(in_bag, _, _)| format!("{}/{in_bag}", self.info.name)).collect();
+        self.sink.add_prepared(&paths, prepared.body)?;
+        for (in_bag, len, digests) in prepared.files {
+            self.record(&in_bag, digests, len)?;
+        }
+        Ok(())
     }
 
     /// Adds a payload file of `len` bytes read from `reader`, hashed as it is copied.
@@ -267,6 +375,23 @@ impl Sink for ZipSink {
     fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()> {
         let zip = self.zip.as_mut().expect("present until finished");
         zip.add_reader(path, method, reader).map_err(zip_io)
+    }
+
+    fn takes_zip(&self) -> bool {
+        true
+    }
+
+    fn add_prepared(&mut self, paths: &[String], body: Body) -> std::io::Result<()> {
+        let zip = self.zip.as_mut().expect("present until finished");
+        match body {
+            Body::Zip(bytes) => zip.merge(bytes).map_err(zip_io),
+            Body::Plain(all) => {
+                for (path, (bytes, method)) in paths.iter().zip(all) {
+                    zip.add(path, method, &bytes).map_err(zip_io)?;
+                }
+                Ok(())
+            }
+        }
     }
 
     fn finish(mut self: Box<Self>) -> std::io::Result<()> {

@@ -67,6 +67,7 @@ fn walk(root: &Path, extensions: &[String], destination: Option<&Path>, inputs: 
     // The destination's path as the walk would meet it, if it lies inside this folder.
     let destination = destination.and_then(|d| Some(root.join(d.strip_prefix(root.canonicalize().ok()?).ok()?)));
     let mut walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    let root_name = root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -124,10 +125,8 @@ fn walk(root: &Path, extensions: &[String], destination: Option<&Path>, inputs: 
         }
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         if extensions.contains(&extension) {
-            let root_name =
-                root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
             let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
-            let name = match root_name {
+            let name = match &root_name {
                 Some(root_name) => format!("{root_name}/{relative}"),
                 None => relative,
             };

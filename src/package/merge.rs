@@ -17,7 +17,7 @@
 //! id renamed for a clash inside a shard may differ from the name one pack would give it; and
 //! without `SOURCE_DATE_EPOCH` the Bagging-Date is the day of the merge.
 
-use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, Sink, Stream, TarSink, ZipSink};
+use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, PayloadFile, Sink, Stream, TarSink, ZipSink};
 use super::pack::{BagOutcome, Destination, Format, Staging, bag_name};
 use crate::format::zip::Method;
 use crate::output::{Existing, Guard, Kind, OutputError, partial};
@@ -240,6 +240,9 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
     for (n, key) in kept.iter().enumerate() {
         let (s, shard, shown) = (key.0, &shards[key.0], &members[key.0].shown);
         let a = article(key);
+        // An article's files are prepared together, as `pack` prepares them, so that the same
+        // files give the same bytes.
+        let mut files = Vec::with_capacity(a.files.len());
         for file in &a.files {
             let in_bag = format!("data/articles/{}/{file}", a.id);
             let bytes = readers[s].read(&in_bag).map_err(|e| refused_damaged(shown, &in_bag, &e))?;
@@ -249,8 +252,10 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
                 return Err(MergeError::Refused { summary: "a bag is damaged".to_string(), findings: differs });
             }
             let method = if file.ends_with(".epub") { Method::Stored } else { Method::Deflated };
-            bag.add_payload(&format!("articles/{}/{file}", a.id), &bytes, method).map_err(io(&report.output))?;
+            files.push(PayloadFile { path: format!("articles/{}/{file}", a.id), bytes, method, sha256: None });
         }
+        let prepared = bag.preparer().prepare(files).map_err(io(&report.output))?;
+        bag.add_prepared(prepared).map_err(io(&report.output))?;
         if n > 0 {
             index.write_all(b",\n").map_err(io(&report.output))?;
         }

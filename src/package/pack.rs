@@ -20,7 +20,9 @@
 //! `Bag-Count: K of N`, so N independent jobs (a Slurm array, Kubernetes indexed jobs) pack a
 //! corpus between them.
 
-use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, Sink, Stream, TarSink, ZipSink};
+use super::bag::{
+    self, Algorithm, BagInfo, BagWriter, FolderSink, PayloadFile, Preparer, Sink, Stream, TarSink, ZipSink,
+};
 use super::inputs::{InputFile, Skipped};
 use crate::convert::{Naming, Rendition, render};
 use crate::format::zip::Method;
@@ -333,12 +335,13 @@ struct IndexGroup<'a> {
     shards: usize,
 }
 
-/// One article read and rendered on a worker.
+/// One article read, rendered, hashed and (for a zip) compressed on a worker.
 struct Prepared {
     file: InputFile,
     article: Article,
+    /// The input's bytes: needed again only if the article must take another id.
     bytes: Vec<u8>,
-    renditions: Vec<Rendition>,
+    payload: bag::Prepared,
 }
 
 /// The shard (0-based) a file belongs to: by its name-derived id, so no file need be read.
@@ -459,69 +462,83 @@ pub fn pack(
     done += report.other_shards;
     progress(done);
 
-    for batch in mine.chunks(BATCH) {
-        let prepared: Vec<Result<Vec<Prepared>, BadInput>> =
-            pool.install(|| batch.par_iter().map(|file| prepare(file, options)).collect());
-        for item in prepared {
-            done += 1;
-            let items = match item {
-                Ok(items) => items,
-                Err(bad) => {
-                    report.bad.push(bad);
-                    progress(done);
-                    continue;
+    let preparer = bag.preparer();
+    // Batches are read, rendered, hashed and compressed on the workers while the one before is
+    // appended to the bag here, in input order: the bag's bytes do not depend on the threads.
+    std::thread::scope(|scope| -> Result<(), PackError> {
+        let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<Result<Vec<Prepared>, BadInput>>>(1);
+        let (preparer, pool, mine) = (&preparer, &pool, &mine);
+        scope.spawn(move || {
+            for batch in mine.chunks(BATCH) {
+                let prepared = pool.install(|| batch.par_iter().map(|file| prepare(file, options, preparer)).collect());
+                if sender.send(prepared).is_err() {
+                    return; // the writer stopped (an error): no more batches are wanted
                 }
-            };
-            // An input may hold several articles (a newsMessage, a collection EPUB): each is packed,
-            // with the input's bytes as its source; same bytes are the same article by position.
-            for (position, mut item) in items.into_iter().enumerate() {
-                // The reader hashed the source already; its digest is the key (hashed here only if
-                // a reader ever leaves it out).
-                let sha256 = match item.article.source.as_ref() {
-                    Some(s) => s.sha256.clone(),
-                    None => hex::encode(Sha256::digest(&item.bytes)),
-                };
-                let digest: [u8; 32] = hex::decode(&sha256)
-                    .ok()
-                    .and_then(|d| d.try_into().ok())
-                    .unwrap_or_else(|| Sha256::digest(&item.bytes).into());
-                if let Some(first) = by_digest.get(&(digest, position)) {
-                    report
-                        .duplicates
-                        .push(Duplicate { path: item.file.path.display().to_string(), same_as: first.to_string() });
-                    progress(done);
-                    continue;
-                }
-                if ids.contains_key(item.article.id.as_str()) {
-                    let wanted = item.article.id.clone();
-                    let mut id = format!("{wanted}-{}", &sha256[..8]);
-                    let mut digits = 8;
-                    while ids.contains_key(id.as_str()) && digits < sha256.len() {
-                        digits += 4;
-                        id = format!("{wanted}-{}", &sha256[..digits]);
+            }
+        });
+        for prepared in batches {
+            for item in prepared {
+                done += 1;
+                let items = match item {
+                    Ok(items) => items,
+                    Err(bad) => {
+                        report.bad.push(bad);
+                        progress(done);
+                        continue;
                     }
-                    item.article.id = id.clone();
-                    // The id is in the renditions (the metadata record): render again.
-                    item.renditions = render(&item.article, &options.renditions, Naming::Package)
-                        .map_err(|e| PackError::Invalid(e.to_string()))?;
-                    report.renamed.push(Renamed {
-                        path: item.file.path.display().to_string(),
-                        id,
-                        reason: format!("id `{wanted}` is taken by {}", ids[wanted.as_str()]),
-                    });
+                };
+                // An input may hold several articles (a newsMessage, a collection EPUB): each is packed,
+                // with the input's bytes as its source; same bytes are the same article by position.
+                for (position, mut item) in items.into_iter().enumerate() {
+                    // The reader hashed the source already; its digest is the key (hashed here only if
+                    // a reader ever leaves it out).
+                    let sha256 = match item.article.source.as_ref() {
+                        Some(s) => s.sha256.clone(),
+                        None => hex::encode(Sha256::digest(&item.bytes)),
+                    };
+                    let digest: [u8; 32] = hex::decode(&sha256)
+                        .ok()
+                        .and_then(|d| d.try_into().ok())
+                        .unwrap_or_else(|| Sha256::digest(&item.bytes).into());
+                    if let Some(first) = by_digest.get(&(digest, position)) {
+                        report
+                            .duplicates
+                            .push(Duplicate { path: item.file.path.display().to_string(), same_as: first.to_string() });
+                        progress(done);
+                        continue;
+                    }
+                    if ids.contains_key(item.article.id.as_str()) {
+                        let wanted = item.article.id.clone();
+                        let mut id = format!("{wanted}-{}", &sha256[..8]);
+                        let mut digits = 8;
+                        while ids.contains_key(id.as_str()) && digits < sha256.len() {
+                            digits += 4;
+                            id = format!("{wanted}-{}", &sha256[..digits]);
+                        }
+                        item.article.id = id.clone();
+                        // The id is in the renditions (the metadata record) and the paths: again.
+                        item.payload = payload(&item.article, &item.bytes, options, &preparer)
+                            .map_err(|e| PackError::Invalid(e.to_string()))?;
+                        report.renamed.push(Renamed {
+                            path: item.file.path.display().to_string(),
+                            id,
+                            reason: format!("id `{wanted}` is taken by {}", ids[wanted.as_str()]),
+                        });
+                    }
+                    ids.insert(item.article.id.as_str().into(), item.file.path.display().to_string().into());
+                    by_digest.insert((digest, position), item.article.id.as_str().into());
+                    let path = item.file.path.display().to_string();
+                    report.warnings.extend(
+                        item.article.warnings.iter().map(|w| InputWarning { path: path.clone(), warning: w.clone() }),
+                    );
+                    index.add(&write_article(&mut bag, item).map_err(io_out())?).map_err(io_out())?;
+                    report.articles += 1;
+                    progress(done);
                 }
-                ids.insert(item.article.id.as_str().into(), item.file.path.display().to_string().into());
-                by_digest.insert((digest, position), item.article.id.as_str().into());
-                index.add(&write_article(&mut bag, &item).map_err(io_out())?).map_err(io_out())?;
-                report.articles += 1;
-                let path = item.file.path.display().to_string();
-                report.warnings.extend(
-                    item.article.warnings.iter().map(|w| InputWarning { path: path.clone(), warning: w.clone() }),
-                );
-                progress(done);
             }
         }
-    }
+        Ok(())
+    })?;
 
     if report.articles == 0 && options.shard.is_none() {
         // Nothing to keep: the partial output is removed as `staging` is dropped.
@@ -542,7 +559,7 @@ pub fn pack(
     Ok(report)
 }
 
-fn prepare(file: &InputFile, options: &PackOptions) -> Result<Vec<Prepared>, BadInput> {
+fn prepare(file: &InputFile, options: &PackOptions, preparer: &Preparer) -> Result<Vec<Prepared>, BadInput> {
     let bad = |error: String| BadInput { path: file.path.display().to_string(), error };
     // The error names the input; the report names it already (a sidecar's name stays).
     let prefix = format!("{}: ", file.path.display());
@@ -553,22 +570,42 @@ fn prepare(file: &InputFile, options: &PackOptions) -> Result<Vec<Prepared>, Bad
     articles
         .into_iter()
         .map(|article| {
-            let renditions = render(&article, &options.renditions, Naming::Package).map_err(|e| bad(e.to_string()))?;
-            Ok(Prepared { file: file.clone(), article, bytes: bytes.clone(), renditions })
+            let payload = payload(&article, &bytes, options, preparer).map_err(|e| bad(e.to_string()))?;
+            Ok(Prepared { file: file.clone(), article, bytes: bytes.clone(), payload })
         })
         .collect()
 }
 
-fn write_article(bag: &mut BagWriter, item: &Prepared) -> std::io::Result<IndexRecord> {
-    let folder = format!("articles/{}", item.article.id);
-    bag.add_payload(&format!("{folder}/source.txt"), &item.bytes, Method::Deflated)?;
-    let mut files = vec!["source.txt".to_string()];
-    for r in &item.renditions {
+/// An article's files in the bag, under `articles/<id>/`: its source, then its renditions,
+/// rendered, hashed and made ready for the container.
+fn payload(
+    article: &Article,
+    source: &[u8],
+    options: &PackOptions,
+    preparer: &Preparer,
+) -> Result<bag::Prepared, String> {
+    let renditions = render(article, &options.renditions, Naming::Package).map_err(|e| e.to_string())?;
+    let folder = format!("articles/{}", article.id);
+    let mut files = Vec::with_capacity(renditions.len() + 1);
+    let sha256 = article.source.as_ref().map(|s| s.sha256.clone()).filter(|h| h.len() == 64);
+    files.push(PayloadFile {
+        path: format!("{folder}/source.txt"),
+        bytes: source.to_vec(),
+        method: Method::Deflated,
+        sha256,
+    });
+    for Rendition { writer, file, bytes } in renditions {
         // An EPUB is compressed already.
-        let method = if r.writer == "epub" { Method::Stored } else { Method::Deflated };
-        bag.add_payload(&format!("{folder}/{}", r.file), &r.bytes, method)?;
-        files.push(r.file.clone());
+        let method = if writer == "epub" { Method::Stored } else { Method::Deflated };
+        files.push(PayloadFile { path: format!("{folder}/{file}"), bytes, method, sha256: None });
     }
+    preparer.prepare(files).map_err(|e| format!("cannot prepare its files: {e}"))
+}
+
+fn write_article(bag: &mut BagWriter, item: Prepared) -> std::io::Result<IndexRecord> {
+    let folder = format!("articles/{}/", item.article.id);
+    let files: Vec<String> = item.payload.paths().map(|p| p.strip_prefix(&folder).unwrap_or(p).to_string()).collect();
+    bag.add_prepared(item.payload)?;
     let a = &item.article;
     let source = a.source.as_ref();
     Ok(IndexRecord {

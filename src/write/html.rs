@@ -62,18 +62,25 @@ pub fn escape_text(text: &str) -> String {
 }
 
 fn push_escaped(out: &mut String, text: &str, attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
+    // Runs of bytes that need no escape are copied whole; every byte escaped is ASCII, so the
+    // slices between them are whole characters.
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if attribute => "&quot;",
             // XML parsers turn raw line breaks and tabs in attributes into spaces.
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            c => out.push(c),
-        }
+            b'\n' if attribute => "&#10;",
+            b'\t' if attribute => "&#9;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(escaped);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
 }
 
 /// Whether a link target may be a link: not a scheme that runs code.
@@ -336,6 +343,13 @@ mod tests {
     fn text_that_breaks_naive_xml_is_escaped() {
         let blocks = vec![Block::Paragraph { content: vec![Inline::text("a < b && c > d ]]> -- \"q\" 'a' <br>")] }];
         assert_eq!(body(&blocks), "<p>a &lt; b &amp;&amp; c &gt; d ]]&gt; -- \"q\" 'a' &lt;br&gt;</p>\n");
+    }
+
+    #[test]
+    fn attributes_escape_quotes_and_line_breaks_between_any_characters() {
+        assert_eq!(escape("é\n\t<»\"&x"), "é&#10;&#9;&lt;»&quot;&amp;x");
+        assert_eq!(escape_text("é\n\"»>"), "é\n\"»&gt;");
+        assert_eq!(escape(""), "");
     }
 
     #[test]
