@@ -11,6 +11,7 @@ mod determinism;
 mod epub;
 mod epub_validation;
 mod foreign;
+mod limits;
 mod newsml;
 mod ninjs;
 mod pack;
