@@ -321,8 +321,9 @@ fn trim_breaks(content: &mut Vec<Inline>) {
     content.drain(..leading);
 }
 
+/// Text of XML white space only (space, tab, line breaks): a no-break space is text, kept.
 fn is_blank_text(inline: Option<&Inline>) -> bool {
-    matches!(inline, Some(Inline::Text { text }) if text.trim().is_empty())
+    matches!(inline, Some(Inline::Text { text }) if text.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
 }
 
 /// HTML white space: every run of spaces, tabs and line breaks is one space; none at the ends.
