@@ -57,61 +57,85 @@ pub fn check_package(path: &Path, bytes: &[u8], kind: Kind) {
     if findings.iter().any(|f| f.severity == Severity::Error) {
         return;
     }
-    let Some(entries) = entries(bytes, kind) else {
-        panic!("{kind:?}: reported valid, but the archive cannot be read again");
+    let (entries, unreadable) = match entries(bytes, kind) {
+        Ok(entries) => entries,
+        Err(e) => panic!("{kind:?}: reported valid, but the archive cannot be read again: {e}"),
     };
-    verify(&entries, kind);
+    verify(&entries, &unreadable, kind);
 }
 
-/// The files of an archive by name (the first of a name), read with the archive crates directly.
-fn entries(bytes: &[u8], kind: Kind) -> Option<BTreeMap<String, Vec<u8>>> {
+/// The files of an archive by name (the first of a name), read with the archive crates directly,
+/// and the zip entries that cannot be read (with why): a bag need not read a file that no
+/// manifest lists, so only unreadable payload files and manifests are wrong in a valid bag.
+type Entries = (BTreeMap<String, Vec<u8>>, Vec<(String, String)>);
+
+fn entries(bytes: &[u8], kind: Kind) -> Result<Entries, String> {
     let cap = Limits::package().max_entry_size + 1;
     let mut out = BTreeMap::new();
+    let mut unreadable = Vec::new();
     match kind {
         Kind::Zip => {
-            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
             for i in 0..zip.len() {
-                let entry = zip.by_index(i).ok()?;
+                let name = zip.name_for_index(i).and_then(Result::ok).unwrap_or_default().to_string();
+                let entry = match zip.by_index(i) {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        unreadable.push((name, e.to_string()));
+                        continue;
+                    }
+                };
                 if entry.is_dir() {
                     continue;
                 }
                 let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
                 let mut data = Vec::new();
-                entry.take(cap).read_to_end(&mut data).ok()?;
-                out.entry(name).or_insert(data);
+                match entry.take(cap).read_to_end(&mut data) {
+                    Ok(_) => {
+                        out.entry(name).or_insert(data);
+                    }
+                    Err(e) => unreadable.push((name, e.to_string())),
+                }
             }
         }
         Kind::Tar => tar_entries(bytes, &mut out)?,
         Kind::TarGz => {
             let mut tar = Vec::new();
-            flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut tar).ok()?;
+            flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut tar).map_err(|e| e.to_string())?;
             tar_entries(&tar, &mut out)?;
         }
     }
-    Some(out)
+    Ok((out, unreadable))
 }
 
-fn tar_entries(bytes: &[u8], out: &mut BTreeMap<String, Vec<u8>>) -> Option<()> {
+fn tar_entries(bytes: &[u8], out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), String> {
     let mut archive = tar::Archive::new(bytes);
-    for entry in archive.entries().ok()? {
-        let mut entry = entry.ok()?;
+    for entry in archive.entries().map_err(|e| e.to_string())? {
+        let mut entry = entry.map_err(|e| e.to_string())?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let mut data = Vec::new();
-        entry.read_to_end(&mut data).ok()?;
+        entry.read_to_end(&mut data).map_err(|e| format!("{name}: {e}"))?;
         out.entry(name).or_insert(data);
     }
-    Some(())
+    Ok(())
 }
 
 /// Each payload manifest of a known algorithm against the files: every line naming a payload file
 /// has that file's checksum, and every payload file is listed (by its NFC form, as BagIt allows).
-fn verify(entries: &BTreeMap<String, Vec<u8>>, kind: Kind) {
+fn verify(entries: &BTreeMap<String, Vec<u8>>, unreadable: &[(String, String)], kind: Kind) {
     // The single top-level folder is the bag.
     let Some(top) = entries.keys().next().and_then(|n| n.split('/').next()) else { return };
     let prefix = format!("{top}/");
+    for (name, e) in unreadable {
+        let inside = name.strip_prefix(&prefix).unwrap_or_default();
+        assert!(
+            !inside.starts_with("data/") && !inside.starts_with("manifest-"),
+            "{kind:?}: reported valid, but {name} cannot be read: {e}"
+        );
+    }
     let bag: BTreeMap<&str, &[u8]> =
         entries.iter().filter_map(|(n, b)| n.strip_prefix(&prefix).map(|n| (n, b.as_slice()))).collect();
     // Only UTF-8 tag files are read here.
