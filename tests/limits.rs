@@ -29,6 +29,15 @@ fn nesting_limit_is_named_with_its_value() {
     let article = text::read(deep.as_bytes(), &ReadOptions::default()).unwrap();
     let warning = article.warnings.iter().find(|w| w.code.as_str() == "NA-READ-006").expect("a nesting warning");
     assert!(warning.message.contains("nested deeper than 48 levels"), "{}", warning.message);
+    // The same limit in an XHTML body, read back from NewsML-G2.
+    let deep = format!(
+        r#"<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:x" version="1" standard="NewsML-G2" standardversion="2.35"><itemMeta><itemClass qcode="ninat:text"/></itemMeta><contentSet><inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body><p>{}x{}</p></body></html></inlineXML></contentSet></newsItem>"#,
+        "<em>".repeat(newsarc::model::MAX_NESTING + 5),
+        "</em>".repeat(newsarc::model::MAX_NESTING + 5)
+    );
+    let article = newsml::read(deep.as_bytes(), &ReadOptions::default()).unwrap();
+    let warning = article.warnings.iter().find(|w| w.code.as_str() == "NA-READ-006").expect("a nesting warning");
+    assert!(warning.message.contains("nested deeper than 48 levels"), "{}", warning.message);
 }
 
 #[test]

@@ -202,13 +202,16 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
     // Another producer's book: its chapters in order as one article.
     let mut body = Vec::new();
     let (mut lang, mut dir) = (None, None);
+    let mut flattened = Vec::new();
     for (_, doc) in &documents {
         lang = lang.or_else(|| html_lang(doc));
         dir = dir.or_else(|| html_dir(doc));
         if let Some(b) = doc.child("body") {
-            body.extend(xhtml::blocks(b, Whitespace::Html));
+            body.extend(xhtml::blocks(b, Whitespace::Html, &mut flattened));
         }
     }
+    // Said once, however many chapters were flattened.
+    skipped.extend(flattened.into_iter().take(1));
     let parts = Parts {
         headline: meta.title.clone(),
         byline: meta.creator.clone(),
@@ -250,11 +253,14 @@ fn ours(doc: &Element, meta: &Metadata, in_book: bool, id: String, source: Sourc
             .cloned()
             .collect(),
     };
-    let body = xhtml::blocks(&body_element, Whitespace::Exact);
+    let mut flattened = Vec::new();
+    let body = xhtml::blocks(&body_element, Whitespace::Exact, &mut flattened);
     let parts = Parts { headline, byline, source_url, publisher };
     let uri = container.attribute("data-uri").map(str::to_string).or_else(|| meta.identifier.clone());
     let meta = &Metadata { identifier: uri, date: if in_book { None } else { meta.date }, ..meta.clone() };
-    Ok(article(body, parts, meta, html_lang(doc), html_dir(doc), id, source))
+    let mut article = article(body, parts, meta, html_lang(doc), html_dir(doc), id, source);
+    article.warnings.extend(flattened);
+    Ok(article)
 }
 
 struct Parts {
