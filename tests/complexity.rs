@@ -396,10 +396,11 @@ fn group_check_of_many_inputs_of_one_file_name() {
 // Absolute bounds at the sizes the hostile shapes were reported with: each must take under a
 // second and under 200 MB. The binary is run as a child under /usr/bin/time, which gives its peak
 // RSS (the bound asserted, < 200 MB) and its CPU time (user + system: the work done, not the
-// wall time a busy machine stretches). Tests run the debug build, several times slower than the
-// release build (the largest shape takes some 4 s of CPU there), so the time bound asserted here
-// is 10 s of CPU; the release binary takes under a second on each (measured: see README,
-// "Limits").
+// wall time a busy machine stretches). Tests run the debug build, many times slower than the
+// release build (its slowest shape, 2,400 MiB of zeros inflated and checked, takes some 9 s of
+// CPU), so the time bound asserted is a generous 30 s of debug CPU, which a quadratic cost at
+// these sizes would pass by far; the release binary takes under a second on each (measured, see
+// README, "Limits").
 
 /// CPU seconds and peak RSS in MB of `newsarc ARGS`, which must exit with `status`; `None` (a
 /// visible skip) without /usr/bin/time.
@@ -426,11 +427,11 @@ fn cost(args: &[&std::ffi::OsStr], status: i32) -> Option<(f64, u64)> {
     Some((cpu, fields[2].parse::<u64>().unwrap() / 1024))
 }
 
-/// `newsarc ARGS` takes under 10 s of CPU (debug build) and under 200 MB.
+/// `newsarc ARGS` takes under 30 s of CPU (debug build) and under 200 MB.
 fn bounded(what: &str, args: &[&std::ffi::OsStr], status: i32) {
     if let Some((cpu, mb)) = cost(args, status) {
         assert!(mb < 200, "{what}: peak RSS {mb} MB, over 200 MB");
-        assert!(cpu < 10.0, "{what}: {cpu:.2} s of CPU (debug build), over 10 s");
+        assert!(cpu < 30.0, "{what}: {cpu:.2} s of CPU (debug build), over 30 s");
     }
 }
 
@@ -500,13 +501,19 @@ fn validates_within_bounds(what: &str, zip: &[u8]) {
     bounded(what, &["validate".as_ref(), "-q".as_ref(), path.as_os_str()], 1);
 }
 
-/// A zip of `names`, each 1 MiB of zeros, compressed once and copied.
+/// A zip of a bag's `bagit.txt` and newsarc's index (so the `newsarc` profile reads every
+/// payload file), and of `names`, each 1 MiB of zeros, compressed once and copied.
 fn zip_of_zeros(names: impl Iterator<Item = String>) -> Vec<u8> {
     let mut one = ZipBuilder::default();
     one.add("z", Method::Deflated, &vec![0u8; 1 << 20]).unwrap();
     let one = one.finish().unwrap();
     let mut source = zip::ZipArchive::new(std::io::Cursor::new(one)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    out.start_file("bag/bagit.txt", options).unwrap();
+    std::io::Write::write_all(&mut out, b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n").unwrap();
+    out.start_file("bag/data/index.json", options).unwrap();
+    std::io::Write::write_all(&mut out, b"{}").unwrap();
     for name in names {
         out.raw_copy_file_rename(source.by_index_raw(0).unwrap(), name).unwrap();
     }
