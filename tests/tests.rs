@@ -11,6 +11,8 @@ mod determinism;
 mod epub;
 mod epub_validation;
 mod foreign;
+mod fuzz_regressions;
+mod limits;
 mod newsml;
 mod ninjs;
 mod pack;

@@ -60,6 +60,18 @@ pub struct ValidateArgs {
     /// names as bad or skipped count as refused
     #[arg(long, value_name = "FILE", requires = "group", help_heading = "Groups of shard bags")]
     pack_report: Vec<PathBuf>,
+    /// Entries a bag may hold; reading stops past it (NA-SAFE-007)
+    #[arg(long, value_name = "N", default_value_t = Limits::package().max_entries, help_heading = "Limits")]
+    max_entries: usize,
+    /// Bytes one file of a bag may hold, uncompressed; larger files are not read (NA-SAFE-005)
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::package().max_entry_size, help_heading = "Limits")]
+    max_entry_size: u64,
+    /// Bytes all files of a bag may hold together, uncompressed (NA-SAFE-005)
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::package().max_total_size, help_heading = "Limits")]
+    max_total_size: u64,
+    /// How many times its compressed size a file over 1 MiB may expand to (NA-SAFE-006: a zip bomb)
+    #[arg(long, value_name = "N", default_value_t = Limits::package().max_ratio, help_heading = "Limits")]
+    max_ratio: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -107,7 +119,13 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
         let mut profile = None;
         if is_package {
-            let files = package::read(path, Limits::package(), &mut findings)?;
+            let limits = Limits {
+                max_entries: args.max_entries,
+                max_entry_size: args.max_entry_size,
+                max_total_size: args.max_total_size,
+                max_ratio: args.max_ratio,
+            };
+            let files = package::read(path, limits, &mut findings)?;
             let chosen = match args.profile {
                 Some(ProfileArg::Bagit) => Profile::Bagit,
                 Some(ProfileArg::Newsarc) => Profile::Newsarc,

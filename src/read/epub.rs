@@ -23,13 +23,17 @@ use std::io::{Cursor, Read};
 use unicode_normalization::UnicodeNormalization;
 
 /// Caps on what an archive may hold before it is refused: one EPUB by default, a whole package
-/// with [`Limits::package`].
+/// with [`Limits::package`]. Each message that reports one names it and its value (the README's
+/// "Limits" table lists them).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// The entry-count limit.
     pub max_entries: usize,
+    /// The per-entry size limit, in bytes (uncompressed).
     pub max_entry_size: u64,
+    /// The total-size limit: all entries read, in bytes (uncompressed).
     pub max_total_size: u64,
-    /// Uncompressed size over compressed size, for entries over 1 MiB.
+    /// The compression-ratio limit: uncompressed size over compressed size, for entries over 1 MiB.
     pub max_ratio: u64,
 }
 
@@ -50,7 +54,7 @@ impl Limits {
     pub fn check_entry(&self, size: u64, compressed: Option<u64>, total: u64) -> Result<(), LimitExceeded> {
         if size > self.max_entry_size {
             return Err(LimitExceeded::Size(format!(
-                "{size} bytes, over the per-entry limit of {} bytes",
+                "{size} bytes, over the per-entry size limit of {} bytes",
                 self.max_entry_size
             )));
         }
@@ -58,13 +62,16 @@ impl Limits {
             let ratio = size / compressed.max(1);
             if size > 1 << 20 && ratio > self.max_ratio {
                 return Err(LimitExceeded::Ratio(format!(
-                    "expands {ratio}-fold, over the limit of {} (a zip bomb?)",
+                    "expands {ratio}-fold, over the compression-ratio limit of {} (a zip bomb?)",
                     self.max_ratio
                 )));
             }
         }
         if total.saturating_add(size) > self.max_total_size {
-            return Err(LimitExceeded::Size(format!("the archive holds over {} bytes", self.max_total_size)));
+            return Err(LimitExceeded::Size(format!(
+                "the archive holds over {} bytes, the total-size limit",
+                self.max_total_size
+            )));
         }
         Ok(())
     }
@@ -195,13 +202,16 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
     // Another producer's book: its chapters in order as one article.
     let mut body = Vec::new();
     let (mut lang, mut dir) = (None, None);
+    let mut flattened = Vec::new();
     for (_, doc) in &documents {
         lang = lang.or_else(|| html_lang(doc));
         dir = dir.or_else(|| html_dir(doc));
         if let Some(b) = doc.child("body") {
-            body.extend(xhtml::blocks(b, Whitespace::Html));
+            body.extend(xhtml::blocks(b, Whitespace::Html, &mut flattened));
         }
     }
+    // Said once, however many chapters were flattened.
+    skipped.extend(flattened.into_iter().take(1));
     let parts = Parts {
         headline: meta.title.clone(),
         byline: meta.creator.clone(),
@@ -243,11 +253,14 @@ fn ours(doc: &Element, meta: &Metadata, in_book: bool, id: String, source: Sourc
             .cloned()
             .collect(),
     };
-    let body = xhtml::blocks(&body_element, Whitespace::Exact);
+    let mut flattened = Vec::new();
+    let body = xhtml::blocks(&body_element, Whitespace::Exact, &mut flattened);
     let parts = Parts { headline, byline, source_url, publisher };
     let uri = container.attribute("data-uri").map(str::to_string).or_else(|| meta.identifier.clone());
     let meta = &Metadata { identifier: uri, date: if in_book { None } else { meta.date }, ..meta.clone() };
-    Ok(article(body, parts, meta, html_lang(doc), html_dir(doc), id, source))
+    let mut article = article(body, parts, meta, html_lang(doc), html_dir(doc), id, source);
+    article.warnings.extend(flattened);
+    Ok(article)
 }
 
 struct Parts {
@@ -401,7 +414,7 @@ impl<'b> Archive<'b> {
             .map_err(|e| ReadError::Container(format!("not a zip archive: {e}")))?;
         if zip.len() > limits.max_entries {
             return Err(ReadError::Container(format!(
-                "{} entries, over the limit of {}",
+                "{} entries, over the entry-count limit of {}",
                 zip.len(),
                 limits.max_entries
             )));
@@ -443,11 +456,17 @@ impl<'b> Archive<'b> {
             .read_to_end(&mut out)
             .map_err(|e| ReadError::Container(format!("{name}: {e}")))?;
         if out.len() as u64 > limits.max_entry_size {
-            return Err(ReadError::Container(format!("`{name}` is over the limit of {} bytes", limits.max_entry_size)));
+            return Err(ReadError::Container(format!(
+                "`{name}` is over the per-entry size limit of {} bytes",
+                limits.max_entry_size
+            )));
         }
         self.total += out.len() as u64;
         if self.total > limits.max_total_size {
-            return Err(ReadError::Container(format!("the archive holds over {} bytes", limits.max_total_size)));
+            return Err(ReadError::Container(format!(
+                "the archive holds over {} bytes, the total-size limit",
+                limits.max_total_size
+            )));
         }
         Ok(out)
     }

@@ -256,13 +256,13 @@ fn body(item: &Element, ws: Whitespace, warnings: &mut Vec<Warning>) -> (Vec<Blo
                             Some("ltr") => Some(Direction::Ltr),
                             _ => None,
                         };
-                        (root.child("body").map(|b| xhtml::blocks(b, ws)).unwrap_or_default(), dir)
+                        (root.child("body").map(|b| xhtml::blocks(b, ws, warnings)).unwrap_or_default(), dir)
                     }
                     (_, "nitf") => {
                         let content = root.child("body").and_then(|b| b.child("body.content"));
-                        (content.map(|c| xhtml::blocks(c, Whitespace::Html)).unwrap_or_default(), None)
+                        (content.map(|c| xhtml::blocks(c, Whitespace::Html, warnings)).unwrap_or_default(), None)
                     }
-                    _ => (xhtml::blocks(root, Whitespace::Html), None),
+                    _ => (xhtml::blocks(root, Whitespace::Html, warnings), None),
                 };
             }
             "inlineData" => {

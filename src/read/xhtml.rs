@@ -5,11 +5,12 @@
 //! [`Whitespace::Html`] reads other producers' markup as a browser would: runs of white space are
 //! one space, trimmed at the edges of blocks.
 //!
-//! Unknown elements are read through: their text is kept, their markup dropped. Quotes and lists
-//! nested deeper than the model holds are flattened.
+//! Unknown elements are read through: their text is kept, their markup dropped. Quotes, lists,
+//! emphasis and links nested deeper than the model holds are flattened, with a warning
+//! (`NA-READ-006`, naming the limit).
 
 use super::xml::{Element, Node};
-use crate::model::{Alignment, Block, Inline, ListItem, MAX_NESTING};
+use crate::model::{Alignment, Block, Inline, ListItem, MAX_NESTING, Warning, WarningCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Whitespace {
@@ -17,16 +18,26 @@ pub enum Whitespace {
     Html,
 }
 
-/// The blocks of a body element (`body`, NITF `body.content`, or any container).
-pub fn blocks(container: &Element, ws: Whitespace) -> Vec<Block> {
-    let mut reader = Reader { ws, block_depth: 0, inline_depth: 0 };
-    reader.blocks(&container.children)
+/// The blocks of a body element (`body`, NITF `body.content`, or any container); a warning in
+/// `warnings` when nesting was flattened.
+pub fn blocks(container: &Element, ws: Whitespace, warnings: &mut Vec<Warning>) -> Vec<Block> {
+    let mut reader = Reader { ws, block_depth: 0, inline_depth: 0, flattened: false };
+    let blocks = reader.blocks(&container.children);
+    if reader.flattened {
+        warnings.push(Warning::new(
+            WarningCode::NestingFlattened,
+            format!("quotes, lists, emphasis or links nested deeper than {MAX_NESTING} levels were flattened"),
+        ));
+    }
+    blocks
 }
 
 struct Reader {
     ws: Whitespace,
     block_depth: usize,
     inline_depth: usize,
+    /// Whether a container was flattened for being nested too deep.
+    flattened: bool,
 }
 
 fn is_block(name: &str) -> bool {
@@ -94,6 +105,9 @@ impl Reader {
     }
 
     fn block(&mut self, e: &Element, out: &mut Vec<Block>) {
+        if matches!(e.name.as_str(), "blockquote" | "ul" | "ol") && self.block_depth >= MAX_NESTING {
+            self.flattened = true;
+        }
         match e.name.as_str() {
             "p" => {
                 let mut content = self.inlines(&e.children);
@@ -224,6 +238,7 @@ impl Reader {
     fn push_element(&mut self, e: &Element, out: &mut Vec<Inline>) {
         let nests = matches!(e.name.as_str(), "em" | "i" | "strong" | "b" | "a");
         if nests && self.inline_depth >= MAX_NESTING {
+            self.flattened = true;
             return self.push_inlines(&e.children, out);
         }
         self.inline_depth += usize::from(nests);
@@ -321,8 +336,9 @@ fn trim_breaks(content: &mut Vec<Inline>) {
     content.drain(..leading);
 }
 
+/// Text of XML white space only (space, tab, line breaks): a no-break space is text, kept.
 fn is_blank_text(inline: Option<&Inline>) -> bool {
-    matches!(inline, Some(Inline::Text { text }) if text.trim().is_empty())
+    matches!(inline, Some(Inline::Text { text }) if text.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
 }
 
 /// HTML white space: every run of spaces, tabs and line breaks is one space; none at the ends.
@@ -371,7 +387,7 @@ mod tests {
 
     fn body_of(xhtml: &str, ws: Whitespace) -> Vec<Block> {
         let doc = parse(&format!("<body>{xhtml}</body>")).unwrap();
-        blocks(&doc.root, ws)
+        blocks(&doc.root, ws, &mut Vec::new())
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! Safe by construction, for documents from anywhere: a DTD that declares entities is refused
 //! (nothing is ever expanded, so no entity bomb and no external entity); only XML's five
 //! predefined entities and character references are resolved; an undefined entity is an error;
-//! nesting deeper than [`MAX_DEPTH`] is refused (every later step may recurse). Character
+//! nesting deeper than [`MAX_DEPTH`] is refused (every later step may recurse), and so is an
+//! element of more than [`MAX_ATTRIBUTES`] attributes (checking names for duplicates costs the
+//! square of their number). Character
 //! references to characters XML forbids (`&#1;`) are replaced by U+FFFD and reported.
 
 use super::decode::is_illegal_in_xml;
@@ -13,6 +15,10 @@ use quick_xml::reader::NsReader;
 
 /// Deepest element nesting accepted. News documents are shallow; this bounds recursion.
 pub const MAX_DEPTH: usize = 256;
+
+/// Most attributes accepted on one element. News documents use a handful; this bounds the
+/// duplicate-name check, which compares each attribute with those before it.
+pub const MAX_ATTRIBUTES: usize = 256;
 
 /// An element: namespace, local name, attributes by qualified name (`xml:lang`, `href`),
 /// children in order.
@@ -106,7 +112,7 @@ pub fn parse(text: &str) -> Result<Document, XmlError> {
         match event {
             Event::Start(start) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err(format!("elements nested deeper than {MAX_DEPTH} levels")));
+                    return Err(err(format!("elements nested deeper than {MAX_DEPTH} levels, the depth limit")));
                 }
                 if root.is_some() {
                     return Err(err("content after the root element".to_string()));
@@ -180,7 +186,10 @@ fn element(
     offset: usize,
 ) -> Result<Element, String> {
     let mut attributes = Vec::new();
-    for attr in start.attributes() {
+    for (n, attr) in start.attributes().enumerate() {
+        if n == MAX_ATTRIBUTES {
+            return Err(format!("an element with more than {MAX_ATTRIBUTES} attributes, the attribute limit"));
+        }
         let attr = attr.map_err(|e| e.to_string())?;
         let key = attr.key.0.to_string();
         if key == "xmlns" || key.starts_with("xmlns:") {
@@ -249,7 +258,12 @@ mod tests {
     #[test]
     fn depth_is_capped_and_bad_documents_fail() {
         let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
-        assert!(parse(&deep).unwrap_err().message.contains("nested deeper"));
+        assert!(parse(&deep).unwrap_err().message.contains("nested deeper than 256 levels"));
+        let attributes =
+            |n: usize| format!("<a {}/>", (0..n).map(|i| format!("a{i}=''")).collect::<Vec<_>>().join(" "));
+        assert!(parse(&attributes(MAX_ATTRIBUTES)).is_ok());
+        let err = parse(&attributes(MAX_ATTRIBUTES + 1)).unwrap_err().message;
+        assert!(err.contains("more than 256 attributes, the attribute limit"), "{err}");
         for bad in ["", "<a>", "<a></b>", "<a/><b/>", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>"] {
             assert!(parse(bad).is_err(), "{bad}");
         }

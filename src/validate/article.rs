@@ -59,8 +59,7 @@ pub fn check_with_progress(
             _ => groups.push((id, vec![path])),
         }
     }
-    let schema: serde_json::Value = serde_json::from_str(crate::schemas::METADATA).expect("embedded schema");
-    let metadata_schema = jsonschema::validator_for(&schema).expect("embedded schema compiles");
+    let metadata_schema = metadata_schema();
     let per_group: Vec<Vec<Finding>> = groups
         .par_iter()
         .map_init(
@@ -91,8 +90,7 @@ pub fn check_with_progress(
                     if let (Some(Some(v)), Some(xml)) = (_validator.as_mut(), own.get("article.xml")) {
                         found.extend(v.check(&format!("{shown}!data/articles/{id}/article.xml"), xml));
                     }
-                    ArticleCheck { own: &own, shown, id, findings: &mut found, metadata_schema: &metadata_schema }
-                        .run(reproduce);
+                    ArticleCheck { own: &own, shown, id, findings: &mut found, metadata_schema }.run(reproduce);
                 }
                 found
             },
@@ -101,14 +99,22 @@ pub fn check_with_progress(
     findings.extend(per_group.into_iter().flatten());
 }
 
+/// The metadata record's schema, compiled once (compiling it costs more than checking a record).
+fn metadata_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
+        let schema: serde_json::Value = serde_json::from_str(crate::schemas::METADATA).expect("embedded schema");
+        jsonschema::validator_for(&schema).expect("embedded schema compiles")
+    });
+    &SCHEMA
+}
+
 /// Checks one rendition given alone, by its file name: an EPUB (container and package rules,
 /// read back) or a JSON file (a metadata record against its schema, or ninjs).
 pub fn check_file(shown: &str, name: &str, bytes: &[u8]) -> Vec<Finding> {
-    let schema: serde_json::Value = serde_json::from_str(crate::schemas::METADATA).expect("embedded schema");
-    let metadata_schema = jsonschema::validator_for(&schema).expect("embedded schema compiles");
+    let metadata_schema = metadata_schema();
     let own = std::collections::BTreeMap::new();
     let mut findings = Vec::new();
-    let mut c = ArticleCheck { own: &own, shown, id: "", findings: &mut findings, metadata_schema: &metadata_schema };
+    let mut c = ArticleCheck { own: &own, shown, id: "", findings: &mut findings, metadata_schema };
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".epub") {
         c.epub(bytes, name);

@@ -44,7 +44,7 @@
 use super::{Finding, Severity};
 use crate::read::epub::{Limits, percent_decode};
 use crate::read::xml::{self, Element};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{Cursor, Read};
 use unicode_normalization::UnicodeNormalization;
 
@@ -174,7 +174,7 @@ impl Check<'_> {
         if zip.len() > Limits::default().max_entries {
             return self.error(
                 "NA-EPUB-005",
-                format!("{} entries, over the limit of {}", zip.len(), Limits::default().max_entries),
+                format!("{} entries, over the entry-count limit of {}", zip.len(), Limits::default().max_entries),
             );
         }
         // Entries by normalised name: file names may be composed or decomposed in references.
@@ -315,7 +315,7 @@ impl Check<'_> {
         // Obfuscated resources must be fonts.
         for (path, algorithm) in &encrypted {
             if algorithm == "http://www.idpf.org/2008/embedding"
-                && let Some(item) = publication.items.iter().find(|i| i.path.as_deref() == Some(path.as_str()))
+                && let Some(item) = publication.item_at(path)
                 && !FONT_TYPES.contains(&item.media_type.as_str())
             {
                 let message = format!("`{path}` is obfuscated but is not a font ({})", item.media_type);
@@ -489,11 +489,12 @@ impl Check<'_> {
             let fallback = e.attribute("fallback").map(str::to_string);
             publication.items.push(Item { id, href, media_type, properties, path, fallback });
         }
+        publication.index();
         for item in &publication.items {
             if let Some(fallback) = &item.fallback {
                 if *fallback == item.id {
                     self.error("NA-EPUB-028", format!("`{name}`: the item `{}` falls back to itself", item.id));
-                } else if !publication.items.iter().any(|i| i.id == *fallback) {
+                } else if !publication.by_id.contains_key(fallback.as_str()) {
                     self.error(
                         "NA-EPUB-028",
                         format!("`{name}`: the item `{}` falls back to the unknown id `{fallback}`", item.id),
@@ -504,7 +505,7 @@ impl Check<'_> {
         // The spine.
         for itemref in opf.child("spine").into_iter().flat_map(|s| s.elements()).filter(|e| e.name == "itemref") {
             let idref = itemref.attribute("idref").unwrap_or_default();
-            match publication.items.iter().position(|i| i.id == idref) {
+            match publication.by_id.get(idref).copied() {
                 None => self
                     .error("NA-EPUB-028", format!("`{name}`: the spine names `{idref}`, which is not in the manifest")),
                 Some(i) => {
@@ -517,6 +518,7 @@ impl Check<'_> {
                         self.error("NA-EPUB-028", message);
                     }
                     publication.spine.push((i, itemref.attribute("linear") != Some("no")));
+                    publication.in_spine.insert(i);
                 }
             }
         }
@@ -637,9 +639,11 @@ impl Check<'_> {
         // First every document is read: its references, what it needs, the ids it defines.
         let mut documents: Vec<(usize, Vec<Reference>, Needs)> = Vec::new();
         let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        // Each file is read once, however many manifest items name it.
+        let mut read_already: HashSet<&str> = HashSet::new();
         for (index, item) in publication.items.iter().enumerate() {
             let Some(path) = &item.path else { continue };
-            if publication.encrypted.contains(path) || !archive.exists(path) {
+            if publication.encrypted.contains(path) || !archive.exists(path) || !read_already.insert(path) {
                 continue;
             }
             let kind = item.media_type.as_str();
@@ -676,7 +680,7 @@ impl Check<'_> {
             for r in &references {
                 if is_remote(&r.url) {
                     let without_fragment = r.url.split('#').next().unwrap_or_default();
-                    let declared = publication.items.iter().find(|i| i.href == r.url || i.href == without_fragment);
+                    let declared = publication.item_with_href(&r.url, without_fragment);
                     if let Some(d) = declared
                         && !r.css
                         && !is_remote_allowed(&d.media_type)
@@ -719,7 +723,7 @@ impl Check<'_> {
                     Some(t) => {
                         if r.use_ == Use::Hyperlink {
                             hyperlinked.insert(target.clone());
-                            let in_spine = publication.spine.iter().any(|(s, _)| *s == t);
+                            let in_spine = publication.in_spine.contains(&t);
                             if is_content_document(&publication.items[t].media_type) && !in_spine {
                                 self.error(
                                     "NA-EPUB-031",
@@ -930,7 +934,7 @@ impl Check<'_> {
                     continue;
                 }
                 let Some(target) = resolve(&base, href) else { continue };
-                if let Some(item) = publication.items.iter().find(|i| i.path.as_deref() == Some(target.as_str()))
+                if let Some(item) = publication.item_at(&target)
                     && !is_content_document(&item.media_type)
                 {
                     let message = format!(
@@ -951,6 +955,40 @@ struct Publication {
     /// Spine entries: index into `items`, and whether linear.
     spine: Vec<(usize, bool)>,
     encrypted: BTreeSet<String>,
+    /// Items by id, by container path and by href (the first item of each), and the items in the
+    /// spine: built once, so a long manifest or spine costs one look-up an item, not a scan.
+    by_id: HashMap<String, usize>,
+    by_path: HashMap<String, usize>,
+    by_href: HashMap<String, usize>,
+    in_spine: HashSet<usize>,
+}
+
+impl Publication {
+    /// Indexes the manifest's items (the first of an id, path or href wins, as a scan would find).
+    fn index(&mut self) {
+        for (n, item) in self.items.iter().enumerate() {
+            self.by_id.entry(item.id.clone()).or_insert(n);
+            self.by_href.entry(item.href.clone()).or_insert(n);
+            if let Some(path) = &item.path {
+                self.by_path.entry(path.clone()).or_insert(n);
+            }
+        }
+    }
+
+    /// The first item at a container path.
+    fn item_at(&self, path: &str) -> Option<&Item> {
+        self.by_path.get(path).map(|&n| &self.items[n])
+    }
+
+    /// The first item whose href is `url` or `other`.
+    fn item_with_href(&self, url: &str, other: &str) -> Option<&Item> {
+        let n = match (self.by_href.get(url), self.by_href.get(other)) {
+            (Some(&a), Some(&b)) => a.min(b),
+            (Some(&n), None) | (None, Some(&n)) => n,
+            (None, None) => return None,
+        };
+        Some(&self.items[n])
+    }
 }
 
 /// The archive's entries, read on demand under the reader's limits.
@@ -975,7 +1013,7 @@ impl Archive<'_, '_> {
         let mut out = Vec::new();
         (&mut entry).take(limits.max_entry_size + 1).read_to_end(&mut out).map_err(|e| e.to_string())?;
         if out.len() as u64 > limits.max_entry_size {
-            return Err(format!("over the limit of {} bytes", limits.max_entry_size));
+            return Err(format!("over the per-entry size limit of {} bytes", limits.max_entry_size));
         }
         self.total += out.len() as u64;
         Ok(Some(out))
@@ -1065,27 +1103,36 @@ fn quoted_strings(s: &str) -> Vec<String> {
 /// `url(...)` and `@import "..."` in a style sheet.
 fn css_references(css: &str, out: &mut Vec<Reference>) {
     // `@namespace` names a namespace, not a resource.
+    // Lower-cased once (ASCII only, so offsets are the same in both).
+    let lower = css.to_ascii_lowercase();
     let mut kept = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(i) = rest.to_ascii_lowercase().find("@namespace") {
-        kept.push_str(&rest[..i]);
-        rest = rest[i..].find(';').map_or("", |end| &rest[i + end + 1..]);
+    let mut at = 0;
+    while let Some(i) = lower[at..].find("@namespace").map(|i| at + i) {
+        kept.push_str(&css[at..i]);
+        at = css[i..].find(';').map_or(css.len(), |end| i + end + 1);
     }
-    kept.push_str(rest);
+    kept.push_str(&css[at..]);
     let css = kept.as_str();
     let lower = css.to_ascii_lowercase();
     for (i, _) in lower.match_indices("url(") {
         let rest = &css[i + 4..];
-        let Some(close) = rest.find(')') else { continue };
+        // No `)` after this `url(` means none after any later one: stop rather than scan again.
+        let Some(close) = rest.find(')') else { break };
         let url = rest[..close].trim().trim_matches(['"', '\'']).trim();
         out.push(Reference { url: url.to_string(), use_: Use::Embed, css: true });
     }
+    // The same for each quote: once one is unclosed, every later one is.
+    let mut unclosed = (false, false);
     for (i, _) in lower.match_indices("@import") {
         let rest = css[i + 7..].trim_start();
-        if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
-            && let Some(close) = rest[1..].find(q)
-        {
-            out.push(Reference { url: rest[1..1 + close].to_string(), use_: Use::Embed, css: true });
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        let gone = if q == '"' { &mut unclosed.0 } else { &mut unclosed.1 };
+        if *gone {
+            continue;
+        }
+        match rest[1..].find(q) {
+            Some(close) => out.push(Reference { url: rest[1..1 + close].to_string(), use_: Use::Embed, css: true }),
+            None => *gone = true,
         }
     }
 }

@@ -382,7 +382,12 @@ pub fn check(members: &[Member], expect: &Expect, group_shown: &str, findings: &
 /// Every input the group accounts for: packed, packed once as a duplicate, refused.
 struct Accounted {
     items: Vec<Item>,
-    by_file_name: HashMap<String, Vec<usize>>,
+    /// Items by a hash of each tail of their path's components (`b.txt`, `a/b.txt`, ...), and by
+    /// a hash of the whole: a look-up finds the matches without scanning items of the same file
+    /// name (a corpus of many `index.txt` in many folders must not make the check quadratic).
+    by_tail: HashMap<u64, Vec<usize>>,
+    by_whole: HashMap<u64, Vec<usize>>,
+    hasher: std::hash::RandomState,
     packed: usize,
     duplicates: usize,
     refused: usize,
@@ -400,7 +405,15 @@ struct Item {
 
 impl Accounted {
     fn new(members: &[Member], refused: &[(String, String, String)]) -> Accounted {
-        let mut a = Accounted { items: Vec::new(), by_file_name: HashMap::new(), packed: 0, duplicates: 0, refused: 0 };
+        let mut a = Accounted {
+            items: Vec::new(),
+            by_tail: HashMap::new(),
+            by_whole: HashMap::new(),
+            hasher: std::hash::RandomState::new(),
+            packed: 0,
+            duplicates: 0,
+            refused: 0,
+        };
         for m in members {
             for article in m.articles.iter().flatten() {
                 a.push(Item {
@@ -438,9 +451,28 @@ impl Accounted {
     }
 
     fn push(&mut self, item: Item) {
-        let file_name = components(&item.name).last().copied().unwrap_or_default().to_string();
-        self.by_file_name.entry(file_name).or_default().push(self.items.len());
+        let n = self.items.len();
+        let tails = self.tails(&components(&item.name));
+        for tail in &tails {
+            self.by_tail.entry(*tail).or_default().push(n);
+        }
+        if let Some(whole) = tails.last() {
+            self.by_whole.entry(*whole).or_default().push(n);
+        }
         self.items.push(item);
+    }
+
+    /// Hashes of a path's tails, shortest first: the last component, the last two, ... all.
+    fn tails(&self, parts: &[&str]) -> Vec<u64> {
+        let mut hash = 0u64;
+        parts
+            .iter()
+            .rev()
+            .map(|c| {
+                hash = std::hash::BuildHasher::hash_one(&self.hasher, (hash, c));
+                hash
+            })
+            .collect()
     }
 
     fn total(&self) -> usize {
@@ -451,16 +483,19 @@ impl Accounted {
     /// `corpus/a/b.txt` for the input `/data/corpus/a/b.txt`).
     fn find(&self, input: &str) -> Vec<usize> {
         let wanted = components(input);
-        let Some(file_name) = wanted.last() else { return Vec::new() };
-        let candidates = self.by_file_name.get(*file_name).map(Vec::as_slice).unwrap_or_default();
+        let tails = self.tails(&wanted);
+        let Some(whole) = tails.last() else { return Vec::new() };
+        // Items that end with the input, and items that are a tail of it; the hashes only find
+        // candidates, the components decide.
+        let mut candidates: Vec<usize> = self.by_tail.get(whole).into_iter().flatten().copied().collect();
+        candidates.extend(tails.iter().filter_map(|t| self.by_whole.get(t)).flatten().copied());
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|&i| {
+            let have = components(&self.items[i].name);
+            wanted.ends_with(&have) || have.ends_with(&wanted)
+        });
         candidates
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let have = components(&self.items[i].name);
-                wanted.ends_with(&have) || have.ends_with(&wanted)
-            })
-            .collect()
     }
 }
 

@@ -130,7 +130,7 @@ impl Files {
         };
         read?;
         if bytes.len() as u64 > cap {
-            return Err(format!("over the per-entry limit of {cap} bytes"));
+            return Err(format!("over the per-entry size limit of {cap} bytes"));
         }
         Ok(bytes)
     }
@@ -208,7 +208,7 @@ impl Collector<'_> {
     fn too_many(&mut self, count: usize) -> bool {
         if count > self.limits.max_entries {
             let cap = self.limits.max_entries;
-            self.finding("NA-SAFE-007", "", format!("more than {cap} entries; reading stopped"));
+            self.finding("NA-SAFE-007", "", format!("more than {cap} entries, the entry-count limit; reading stopped"));
             return true;
         }
         false
@@ -305,14 +305,17 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
     let file = std::fs::File::open(path).map_err(io)?;
     match path.extension().map(|e| e.to_ascii_lowercase()) {
         Some(e) if e == "zip" => {
-            let mut zip = ::zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| {
-                ValidateError::Unreadable { path: shown.clone(), message: format!("not a zip archive: {e}") }
+            let zip = ::zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| ValidateError::Unreadable {
+                path: shown.clone(),
+                message: format!("not a zip archive: {e}"),
             })?;
             if c.too_many(zip.len()) {
                 return Ok(c.finish(true, String::new(), Source::Folder));
             }
             for i in 0..zip.len() {
-                let entry = match zip.by_index_raw(i) {
+                // The central directory's record only: nothing is read from the file here, so
+                // indexing many entries costs no seek and no read each.
+                let entry = match zip.by_index_data(i) {
                     Ok(entry) => entry,
                     Err(e) => {
                         c.finding("NA-SAFE-009", &format!("#{i}"), format!("cannot be read: {e}"));
@@ -389,11 +392,18 @@ fn inflate(
         };
         total += n as u64;
         if total > cap {
-            c.finding("NA-SAFE-005", "", format!("inflates to over {cap} bytes; not read"));
+            c.finding(
+                "NA-SAFE-005",
+                "",
+                format!("inflates to over {cap} bytes, the total-size limit (and 1 MiB for tar headers); not read"),
+            );
             return Ok((out, false));
         }
         if total > 1 << 20 && total / compressed.max(1) > c.limits.max_ratio {
-            let message = format!("expands over {}-fold, over the limit (a gzip bomb?); not read", c.limits.max_ratio);
+            let message = format!(
+                "expands over {}-fold, the compression-ratio limit (a gzip bomb?); not read",
+                c.limits.max_ratio
+            );
             c.finding("NA-SAFE-006", "", message);
             return Ok((out, false));
         }
