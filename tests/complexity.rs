@@ -92,15 +92,26 @@ fn xhtml_heading_of_many_line_breaks() {
 }
 
 /// An EPUB whose manifest lists `items` items (all one small document) and whose spine names each.
+/// Compressed as hard as deflate goes (level 9, as an attacker would), whatever level newsarc
+/// itself writes with.
 fn epub_with_spine(items: usize, document: &str) -> Vec<u8> {
-    let mut zip = ZipBuilder::default();
-    zip.add("mimetype", Method::Stored, b"application/epub+zip").unwrap();
-    zip.add(
+    use std::io::Write;
+    let options = |method| {
+        zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .compression_level((method == zip::CompressionMethod::Deflated).then_some(9))
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut add = |name: &str, method, bytes: &[u8]| {
+        zip.start_file(name, options(method)).unwrap();
+        zip.write_all(bytes).unwrap();
+    };
+    add("mimetype", zip::CompressionMethod::Stored, b"application/epub+zip");
+    add(
         "META-INF/container.xml",
-        Method::Deflated,
+        zip::CompressionMethod::Deflated,
         br#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="p.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#,
-    )
-    .unwrap();
+    );
     let mut opf = String::from(
         r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="u"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="u">urn:x</dc:identifier><dc:title>T</dc:title><dc:language>en</dc:language></metadata><manifest>"#,
     );
@@ -112,9 +123,9 @@ fn epub_with_spine(items: usize, document: &str) -> Vec<u8> {
         opf.push_str(&format!(r#"<itemref idref="c{i}"/>"#));
     }
     opf.push_str("</spine></package>");
-    zip.add("p.opf", Method::Deflated, opf.as_bytes()).unwrap();
-    zip.add("c.xhtml", Method::Deflated, document.as_bytes()).unwrap();
-    zip.finish().unwrap()
+    add("p.opf", zip::CompressionMethod::Deflated, opf.as_bytes());
+    add("c.xhtml", zip::CompressionMethod::Deflated, document.as_bytes());
+    zip.finish().unwrap().into_inner()
 }
 
 const SMALL_XHTML: &str = r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title></head><body><p>text</p></body></html>"#;
