@@ -371,6 +371,7 @@ fn common_mistakes_get_a_hint() {
     let (code, _, err) = run(newsarc().arg("convert").arg(dir.path()).arg("-o").arg(dir.path().join("o")));
     assert_eq!(code, 2);
     assert!(err.contains("no article files found in") && err.contains("see --ext"), "{err}");
+    assert!(!dir.path().join("o").exists(), "an empty output folder was left behind");
     let (code, _, err) = run(newsarc().args(["pack", "-", "-o"]).arg(dir.path().join("b.zip")));
     assert_eq!(code, 2);
     assert!(err.contains("--files-from -"), "{err}");

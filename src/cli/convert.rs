@@ -83,6 +83,14 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     if args.read.id.is_some() && all.inputs.len() > 1 {
         bail!("--id names one article; give one input, or use sidecar files for ids");
     }
+    // Before anything is created: a folder holding no article leaves no empty output folder.
+    if all.inputs.is_empty() && all.bad.is_empty() {
+        bail!(
+            "no article files found in {} (articles are *.{} files; see --ext)",
+            shown_list(&args.inputs),
+            args.ext.join(", *.")
+        );
+    }
     if !to_stdout {
         std::fs::create_dir_all(&args.output)
             .with_context(|| format!("cannot create output folder {}", args.output.display()))?;
@@ -223,13 +231,6 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     }
     if refused > 0 {
         bail!("{} refused (see above); the others were written", plural(refused, "output"));
-    }
-    if all.inputs.is_empty() && all.bad.is_empty() {
-        bail!(
-            "no article files found in {} (articles are *.{} files; see --ext)",
-            shown_list(&args.inputs),
-            args.ext.join(", *.")
-        );
     }
     if bad > 0 {
         // Counted per input: an input of several articles counts once however many failed.

@@ -11,7 +11,7 @@
 //! the bag: a [`Preparer`], taken from the writer and shared with worker threads, turns an
 //! article's files into a [`Prepared`] (checksums, and for a zip the entries compressed as a
 //! small zip of their own) on any core; [`BagWriter::add_prepared`] then only appends, in order.
-//! [`BagWriter::add_payload`] goes the same way, so a file gives the same bytes either way.
+//! `pack` and `merge` both prepare an article's files together, so the same files give the same bytes.
 
 use crate::format::zip::{Method, ZipBuilder};
 use sha2::{Digest, Sha256, Sha512};
@@ -215,13 +215,6 @@ impl BagWriter {
         let manifests =
             info.algorithms.iter().map(|_| tempfile::tempfile().map(BufWriter::new)).collect::<Result<_, _>>()?;
         Ok(BagWriter { sink, info, manifests, files: 0, octets: 0 })
-    }
-
-    /// Adds a payload file at `path` under `data/`.
-    pub fn add_payload(&mut self, path: &str, bytes: &[u8], method: Method) -> std::io::Result<()> {
-        let file = PayloadFile { path: path.to_string(), bytes: bytes.to_vec(), method, sha256: None };
-        let prepared = self.preparer().prepare(vec![file])?;
-        self.add_prepared(prepared)
     }
 
     /// What worker threads need to prepare payload files for this bag.
@@ -589,7 +582,9 @@ mod tests {
             group: None,
         };
         let mut bag = BagWriter::new(Box::new(FolderSink::new(dir.path())), info).unwrap();
-        bag.add_payload("b.txt", b"", Method::Deflated).unwrap();
+        let file = PayloadFile { path: "b.txt".to_string(), bytes: Vec::new(), method: Method::Deflated, sha256: None };
+        let prepared = bag.preparer().prepare(vec![file]).unwrap();
+        bag.add_prepared(prepared).unwrap();
         bag.add_payload_reader("x/a.txt", 5, &mut &b"hello"[..], Method::Deflated).unwrap();
         bag.finish().unwrap();
         let read = |p: &str| std::fs::read_to_string(dir.path().join("b").join(p)).unwrap();
