@@ -372,7 +372,7 @@ fn book(args: ConvertArgs, guard: &Guard, all: Expanded) -> anyhow::Result<Outco
     guard.check(&path, newsarc::output::Kind::File)?;
     let mut inputs = all.inputs;
     if !args.keep_order {
-        inputs.sort_by(|a, b| input_key(a).cmp(&input_key(b)));
+        inputs.sort_by(|a, b| input_key(a).cmp(input_key(b)));
     }
     let mut articles = Vec::new();
     let mut bad = all.bad.len();

@@ -517,7 +517,7 @@ pub fn pack(
                         }
                         item.article.id = id.clone();
                         // The id is in the renditions (the metadata record) and the paths: again.
-                        item.payload = payload(&item.article, &item.bytes, options, &preparer)
+                        item.payload = payload(&item.article, &item.bytes, options, preparer)
                             .map_err(|e| PackError::Invalid(e.to_string()))?;
                         report.renamed.push(Renamed {
                             path: item.file.path.display().to_string(),
