@@ -197,20 +197,28 @@ impl Guard {
     /// left alone if it holds these bytes already, replaced only with `force`; written through a
     /// temporary file and a rename, never half.
     pub fn write_file(&self, path: &Path, bytes: &[u8], force: bool) -> Result<Written, OutputError> {
-        let existing = self.check(path, Kind::File)?;
-        let shown = path.display().to_string();
-        if existing.exists() {
-            if same_bytes(path, bytes).unwrap_or(false) {
-                return Ok(Written::Unchanged);
-            }
-            existing.may_replace(force).map_err(|e| e.named(&shown))?;
+        let plan = self.plan(path, bytes, force)?;
+        if plan != Written::Unchanged {
+            write_atomically(path, bytes)
+                .map_err(|cause| OutputError::Io { path: path.display().to_string(), cause })?;
         }
-        write_atomically(path, bytes).map_err(|cause| OutputError::Io { path: shown, cause })?;
-        Ok(if existing.exists() { Written::Replaced } else { Written::Created })
+        Ok(plan)
     }
-}
 
-impl Guard {
+    /// The policy for one file about to be written: refused, or how the write will end
+    /// (`Unchanged`: it holds these bytes already, nothing is to be written).
+    fn plan(&self, path: &Path, bytes: &[u8], force: bool) -> Result<Written, OutputError> {
+        let existing = self.check(path, Kind::File)?;
+        if !existing.exists() {
+            return Ok(Written::Created);
+        }
+        if same_bytes(path, bytes).unwrap_or(false) {
+            return Ok(Written::Unchanged);
+        }
+        existing.may_replace(force).map_err(|e| e.named(&path.display().to_string()))?;
+        Ok(Written::Replaced)
+    }
+
     /// Writes many files under the policy, each as [`write_file`](Guard::write_file) writes one,
     /// with its own result, in order. They are made durable together: every file is written,
     /// then one flush of the file system (Linux `syncfs`; elsewhere each file is flushed), then
@@ -225,23 +233,14 @@ impl Guard {
         let staged: Vec<Step> = files
             .par_iter()
             .map(|(path, bytes)| {
-                let shown = || path.display().to_string();
-                let existing = match self.check(path, Kind::File) {
-                    Ok(existing) => existing,
+                let written = match self.plan(path, bytes, force) {
+                    Ok(Written::Unchanged) => return Step::Done(Ok(Written::Unchanged)),
+                    Ok(written) => written,
                     Err(e) => return Step::Done(Err(e)),
                 };
-                if existing.exists() {
-                    if same_bytes(path, bytes).unwrap_or(false) {
-                        return Step::Done(Ok(Written::Unchanged));
-                    }
-                    if let Err(e) = existing.may_replace(force) {
-                        return Step::Done(Err(e.named(&shown())));
-                    }
-                }
-                let written = if existing.exists() { Written::Replaced } else { Written::Created };
                 match write_unsynced(path, bytes) {
                     Ok(tmp) => Step::Staged(tmp, written),
-                    Err(cause) => Step::Done(Err(OutputError::Io { path: shown(), cause })),
+                    Err(cause) => Step::Done(Err(OutputError::Io { path: path.display().to_string(), cause })),
                 }
             })
             .collect();
