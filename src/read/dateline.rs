@@ -61,8 +61,12 @@ fn plausible_head(head: &str) -> bool {
     head.chars().next().is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
 }
 
-/// Agencies are names or acronyms: `AP`, `Reuters`, `teleSUR-RHC`; not `local time`.
+/// Agencies are names or acronyms: `AP`, `Reuters`, `teleSUR-RHC`; not `local time`, and not
+/// parentheses holding no letter or digit (`( )`, `(-)`).
 fn plausible_agency(agency: &str) -> bool {
+    if !agency.chars().any(char::is_alphanumeric) {
+        return false;
+    }
     // Agencies that write their names in lower case (Deutsche Presse-Agentur, Evangelischer
     // Pressedienst); other all-lower-case words in parentheses are asides, not agencies.
     if ["dpa", "epd", "kna", "sid", "dts"].contains(&agency) {
@@ -392,6 +396,9 @@ mod tests {
             "Only a name (AP)",
             "No parentheses at all, January 5 - text",
             "The council met (AP)and then left",
+            // Found by fuzzing: an agency of nothing but a space was kept, as an empty string.
+            "Port Aldous, October 9 ( ) -- The harbour board met",
+            "Port Aldous, October 9 (-) -- The harbour board met",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
