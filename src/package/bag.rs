@@ -13,7 +13,7 @@
 //! small zip of their own) on any core; [`BagWriter::add_prepared`] then only appends, in order.
 //! `pack` and `merge` both prepare an article's files together, so the same files give the same bytes.
 
-use crate::format::zip::{Method, ZipBuilder};
+use crate::format::zip::{Entry, Method, ZipBuilder};
 use sha2::{Digest, Sha256, Sha512};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
@@ -108,12 +108,12 @@ impl Prepared {
     }
 }
 
-/// Prepared bytes: as they are (for a folder or a tar), or as a zip of their own whose entries
-/// are copied into the bag's zip unchanged.
+/// Prepared bytes: as they are (for a folder or a tar), or as zip entries, compressed, that the
+/// bag's zip appends as they are.
 #[derive(Debug)]
 pub enum Body {
     Plain(Vec<(Vec<u8>, Method)>),
-    Zip(Vec<u8>),
+    Zip(Vec<Entry>),
 }
 
 /// What preparing payload files for one bag needs; cheap to clone, shared by worker threads.
@@ -141,11 +141,13 @@ impl Preparer {
             listed.push((format!("data/{}", file.path), file.bytes.len() as u64, digests));
         }
         let body = if self.zip {
-            let mut zip = ZipBuilder::default();
-            for (file, (in_bag, _, _)) in files.iter().zip(&listed) {
-                zip.add(&format!("{}/{in_bag}", self.name), file.method, &file.bytes).map_err(zip_io)?;
-            }
-            Body::Zip(zip.finish().map_err(zip_io)?)
+            Body::Zip(
+                files
+                    .iter()
+                    .zip(&listed)
+                    .map(|(file, (in_bag, _, _))| Entry::new(&format!("{}/{in_bag}", self.name), file.method, &file.bytes))
+                    .collect(),
+            )
         } else {
             Body::Plain(files.into_iter().map(|f| (f.bytes, f.method)).collect())
         };
@@ -350,24 +352,23 @@ impl Sink for FolderSink {
     }
 }
 
-/// A zip file.
+/// A zip file. Its central directory waits in an unnamed temporary file, not in memory; a
+/// zip given up (a failed or abandoned pack) is simply not finished, and its partial file is
+/// removed by its owner.
 pub struct ZipSink {
-    zip: Option<ZipBuilder<Discardable>>,
-    discard: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    zip: Option<ZipBuilder<BufWriter<File>>>,
 }
 
 impl ZipSink {
-    pub fn new(file: File) -> ZipSink {
-        let discard = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let out = Discardable { inner: BufWriter::new(file), discard: discard.clone(), pos: 0, end: 0 };
-        ZipSink { zip: Some(ZipBuilder::new(out)), discard }
+    pub fn new(file: File) -> std::io::Result<ZipSink> {
+        Ok(ZipSink { zip: Some(ZipBuilder::spilling(BufWriter::new(file))?) })
     }
 }
 
 impl Sink for ZipSink {
     fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, method: Method) -> std::io::Result<()> {
         let zip = self.zip.as_mut().expect("present until finished");
-        zip.add_reader(path, method, reader).map_err(zip_io)
+        zip.add_reader(path, method, reader)
     }
 
     fn takes_zip(&self) -> bool {
@@ -377,10 +378,10 @@ impl Sink for ZipSink {
     fn add_prepared(&mut self, paths: &[String], body: Body) -> std::io::Result<()> {
         let zip = self.zip.as_mut().expect("present until finished");
         match body {
-            Body::Zip(bytes) => zip.merge(bytes).map_err(zip_io),
+            Body::Zip(entries) => entries.iter().try_for_each(|entry| zip.append(entry)),
             Body::Plain(all) => {
                 for (path, (bytes, method)) in paths.iter().zip(all) {
-                    zip.add(path, method, &bytes).map_err(zip_io)?;
+                    zip.add(path, method, &bytes)?;
                 }
                 Ok(())
             }
@@ -389,72 +390,9 @@ impl Sink for ZipSink {
 
     fn finish(mut self: Box<Self>) -> std::io::Result<()> {
         let zip = self.zip.take().expect("present until finished");
-        let mut out = zip.finish_into().map_err(zip_io)?;
-        out.inner.flush()?;
-        out.inner.get_ref().sync_all()
-    }
-}
-
-/// A zip error as an I/O error: the underlying one itself when there is one (a full disk stays
-/// a full disk).
-fn zip_io(e: ::zip::result::ZipError) -> std::io::Error {
-    match e {
-        ::zip::result::ZipError::Io(e) => e,
-        e => std::io::Error::other(e),
-    }
-}
-
-impl Drop for ZipSink {
-    /// A zip given up (a failed or abandoned pack) is not finished: the zip writer would try to
-    /// write its central directory when dropped, and report failing to on stderr. What it
-    /// writes then goes nowhere; the partial file is removed by its owner.
-    fn drop(&mut self) {
-        self.discard.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-/// A file that, once told to, takes writes without writing them (keeping its position
-/// consistent, which the zip writer checks).
-struct Discardable {
-    inner: BufWriter<File>,
-    discard: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    pos: u64,
-    end: u64,
-}
-
-impl Discardable {
-    fn discarding(&self) -> bool {
-        self.discard.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-impl Write for Discardable {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = if self.discarding() { buf.len() } else { self.inner.write(buf)? };
-        self.pos += n as u64;
-        self.end = self.end.max(self.pos);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if self.discarding() { Ok(()) } else { self.inner.flush() }
-    }
-}
-
-impl Seek for Discardable {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        self.pos = if self.discarding() {
-            let from = |base: u64, delta: i64| base.saturating_add_signed(delta);
-            match to {
-                SeekFrom::Start(n) => n,
-                SeekFrom::Current(d) => from(self.pos, d),
-                SeekFrom::End(d) => from(self.end, d),
-            }
-        } else {
-            self.inner.seek(to)?
-        };
-        self.end = self.end.max(self.pos);
-        Ok(self.pos)
+        let mut out = zip.finish_into()?;
+        out.flush()?;
+        out.get_ref().sync_all()
     }
 }
 

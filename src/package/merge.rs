@@ -218,7 +218,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
                     let file = partial::file_in(parent).map_err(io(&report.output))?;
                     let handle = file.as_file().try_clone().map_err(io(&report.output))?;
                     let sink: Box<dyn Sink> = match format {
-                        Format::Zip => Box::new(ZipSink::new(handle)),
+                        Format::Zip => Box::new(ZipSink::new(handle).map_err(io(&report.output))?),
                         _ => Box::new(TarSink::new(Stream::file(handle, format == Format::TarGz))),
                     };
                     (sink, Staging::File(file))

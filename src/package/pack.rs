@@ -430,7 +430,7 @@ pub fn pack(
                     let file = partial::file_in(parent).map_err(io(path))?;
                     let handle = file.as_file().try_clone().map_err(io(path))?;
                     let sink: Box<dyn Sink> = match format {
-                        Format::Zip => Box::new(ZipSink::new(handle)),
+                        Format::Zip => Box::new(ZipSink::new(handle).map_err(io(path))?),
                         _ => Box::new(TarSink::new(Stream::file(handle, format == Format::TarGz))),
                     };
                     (sink, Staging::File(file))

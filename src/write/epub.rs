@@ -113,7 +113,7 @@ fn dir(direction: Direction) -> &'static str {
 
 impl Book<'_> {
     fn write(&self) -> Result<Vec<u8>, WriteError> {
-        let fail = |e: ::zip::result::ZipError| WriteError::Failed { writer: "epub", message: e.to_string() };
+        let fail = |e: std::io::Error| WriteError::Failed { writer: "epub", message: e.to_string() };
         let mut zip = ZipBuilder::default();
         zip.add("mimetype", Method::Stored, b"application/epub+zip").map_err(fail)?;
         zip.add("META-INF/container.xml", Method::Deflated, CONTAINER.as_bytes()).map_err(fail)?;
