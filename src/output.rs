@@ -315,6 +315,37 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Refuses `out` when it is one of `inputs`, under another path or as a hard link: for a
+/// caller with too many inputs to [`Guard::add`] each (pack walks folders of a million files),
+/// this keeps nothing and costs one `stat` per input, and only when `out` exists at all.
+pub fn check_not_among(out: &Path, inputs: impl IntoIterator<Item = PathBuf>) -> Result<(), OutputError> {
+    let Ok(meta) = std::fs::metadata(out) else { return Ok(()) };
+    if !meta.is_file() {
+        return Ok(()); // a folder output is checked against the inputs given, by path
+    }
+    let refuse = |input: &Path| OutputError::IsInput { output: out.display().to_string(), input: input.display().to_string() };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let id = (meta.dev(), meta.ino());
+        for input in inputs {
+            if std::fs::metadata(&input).is_ok_and(|m| (m.dev(), m.ino()) == id) {
+                return Err(refuse(&input));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let resolved = resolve(out).ok();
+        for input in inputs {
+            if input.canonicalize().ok() == resolved {
+                return Err(refuse(&input));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `path` with links and `..` resolved; for a path that does not exist yet, its deepest existing
 /// folder resolved and the rest appended.
 pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {

@@ -704,3 +704,29 @@ fn merge_forced_over_a_bag_named_as_its_input_overwrote_it() {
     assert_ne!(code, 0, "{err}");
     assert_eq!(std::fs::read(&copy).unwrap(), before);
 }
+
+// ---- pack compares its destination with the files it walks, by identity --------------------------
+
+/// pack no longer adds every walked file to the output guard (a million paths resolved and
+/// kept); a destination that is one of them, or a sidecar of one, under another name (a hard
+/// link outside the input folder) is still refused, with --force, and nothing changes.
+#[test]
+fn pack_refuses_a_destination_that_is_a_walked_input_or_its_sidecar_under_another_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    copy_fixture("sample-shape.txt", &input.join("sub/a.txt"));
+    std::fs::write(input.join("sub/a.meta.json"), b"{}").unwrap();
+    let before = snapshot(&input);
+    for (linked, name) in [("sub/a.txt", "a.txt"), ("sub/a.meta.json", "a.meta.json")] {
+        let out = dir.path().join("bag.zip");
+        let _ = std::fs::remove_file(&out);
+        std::fs::hard_link(input.join(linked), &out).unwrap();
+        let (code, _, err) = run(newsarc().arg("pack").arg(&input).arg("-o").arg(&out).arg("--force"));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("refusing to write {}: it is the input", out.display())), "{err}");
+        assert!(err.contains(name), "{err}");
+        assert_eq!(snapshot(&input), before);
+        assert!(partials(dir.path()).is_empty());
+    }
+}

@@ -28,7 +28,7 @@ use crate::convert::{Naming, Rendition, render};
 use crate::format::zip::Method;
 use crate::load::{Input, LoadOptions, load_all_with_bytes};
 use crate::model::{Article, PartialDate, safe_id_from_name};
-use crate::output::{Existing, Guard, Kind, OutputError, partial};
+use crate::output::{Existing, Guard, Kind, OutputError, check_not_among, partial};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -368,13 +368,10 @@ pub fn pack(
     };
     let format = Format::for_destination(out, options.format)?;
     let kind = if format == Format::Folder { Kind::Bag } else { Kind::File };
-    let mut guard = options.guard.clone();
-    for file in files {
-        guard.add(&file.path);
-        if let Some(sidecar) = crate::load::sidecar_path(&file.path) {
-            guard.add(&sidecar);
-        }
-    }
+    let guard = &options.guard;
+    // The files walked and their sidecars: not added to the guard one by one (a million paths
+    // resolved and kept), but compared with the destination when it exists.
+    let walked = || files.iter().flat_map(|f| std::iter::once(f.path.clone()).chain(crate::load::sidecar_path(&f.path)));
     let mut report = PackReport {
         output: out.to_string(),
         format: Some(format),
@@ -382,7 +379,11 @@ pub fn pack(
         ..PackReport::default()
     };
     let existing = match out {
-        Destination::Path(path) => guard.check(path, kind)?,
+        Destination::Path(path) => {
+            let existing = guard.check(path, kind)?;
+            check_not_among(path, walked())?;
+            existing
+        }
         Destination::Stdout => Existing::Nothing,
     };
 
@@ -552,6 +553,7 @@ pub fn pack(
         (staging, Destination::Path(path)) => {
             // Checked again: the destination may have changed while packing.
             let existing_now = guard.check(path, kind)?;
+            check_not_among(path, walked())?;
             staging.commit(&name, path, existing_now, options.force, existing)?
         }
         (_, Destination::Stdout) => unreachable!("standard output is staged as such"),
