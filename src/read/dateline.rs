@@ -14,9 +14,15 @@ use std::sync::LazyLock;
 /// Longest place-and-date part, in words.
 const MAX_HEAD_WORDS: usize = 8;
 
+/// Longest place-and-date part and agency, in characters. Checked after matching, not counted
+/// in the pattern: a counted repetition of a Unicode class compiles to that many copies of it,
+/// which made compiling the pattern most of a one-article convert's own work.
+const MAX_HEAD_CHARS: usize = 80;
+const MAX_AGENCY_CHARS: usize = 40;
+
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?P<head>[^\s()（）][^()（）\n]{0,79}?)\s*[(（](?P<agency>[^()（）\n]{1,40})(?P<close>[)）])(?P<sep>[ \t\u{A0}\u{3000}]*(?:-–|--|——|—|–|-)[ \t\u{A0}\u{3000}]*|[ \t\u{A0}\u{3000}]+|$|)",
+        r"^(?P<head>[^\s()（）][^()（）\n]*?)\s*[(（](?P<agency>[^()（）\n]+)(?P<close>[)）])(?P<sep>[ \t\u{A0}\u{3000}]*(?:-–|--|——|—|–|-)[ \t\u{A0}\u{3000}]*|[ \t\u{A0}\u{3000}]+|$|)",
     )
     .expect("valid regex")
 });
@@ -24,8 +30,11 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Reads a dateline from the start of a paragraph's plain text, if there is one.
 pub fn parse(text: &str) -> Option<Dateline> {
     let caps = DATELINE.captures(text)?;
-    let head = caps.name("head")?.as_str().trim();
-    let agency = caps.name("agency")?.as_str().trim();
+    let (head, agency) = (caps.name("head")?.as_str(), caps.name("agency")?.as_str());
+    if head.chars().count() > MAX_HEAD_CHARS || agency.chars().count() > MAX_AGENCY_CHARS {
+        return None;
+    }
+    let (head, agency) = (head.trim(), agency.trim());
     if head.split_whitespace().count() > MAX_HEAD_WORDS || !plausible_head(head) || !plausible_agency(agency) {
         return None;
     }
@@ -402,6 +411,16 @@ mod tests {
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn the_place_and_the_agency_have_lengths_at_most_80_and_40_characters() {
+        let head = format!("É{}", "b".repeat(MAX_HEAD_CHARS - 1));
+        assert_eq!(parse(&format!("{head} (AP) - text")).unwrap().place.as_deref(), Some(head.as_str()));
+        assert_eq!(parse(&format!("{head}b (AP) - text")), None);
+        let agency = "Ä".repeat(MAX_AGENCY_CHARS);
+        assert_eq!(parse(&format!("Springfield ({agency}) - text")).unwrap().agency, Some(agency.clone()));
+        assert_eq!(parse(&format!("Springfield ({agency}Ä) - text")), None);
     }
 
     #[test]
