@@ -36,7 +36,6 @@ use super::{Finding, Severity};
 use rayon::prelude::*;
 use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use unicode_normalization::UnicodeNormalization;
 
 /// Which rules a bag is checked by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -493,7 +492,7 @@ fn read_manifest(files: &Files, name: &str, declared: &Declaration, out: &mut Ou
                 path = rest.to_string();
             }
         }
-        let key: String = path.nfc().collect();
+        let key: String = super::nfc(&path).into_owned();
         if let Some((other_hex, other_path, other_line)) = seen.get(&key) {
             let form =
                 if *other_path == path { String::new() } else { " (in another Unicode normalisation form)".into() };
@@ -632,8 +631,8 @@ fn check_payload_manifest(
         let on_disk = if payload.contains(path) {
             Some(path)
         } else if let Some(other) = by_nfc
-            .get_or_insert_with(|| payload.iter().map(|p| (p.nfc().collect::<String>(), *p)).collect())
-            .get(&path.nfc().collect::<String>())
+            .get_or_insert_with(|| payload.iter().map(|p| (super::nfc(p).into_owned(), *p)).collect())
+            .get(super::nfc(path).as_ref())
         {
             out.add(
                 "NA-BAG-018",

@@ -91,3 +91,24 @@ pub enum ValidateError {
     #[error("{path}: {message}")]
     Unreadable { path: String, message: String },
 }
+
+/// `text` in Unicode normalisation form C, borrowed when it is in that form already (as nearly
+/// every path is: ASCII is), so comparing names across forms costs nothing for them.
+pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nfc_borrows_what_is_normalised_and_composes_the_rest() {
+        assert!(matches!(super::nfc("data/a.txt"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(super::nfc("data/\u{e9}t\u{e9}.txt"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(super::nfc("data/e\u{301}te\u{301}.txt"), "data/\u{e9}t\u{e9}.txt");
+    }
+}

@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use unicode_normalization::UnicodeNormalization;
 
 pub use crate::read::epub::{LimitExceeded, Limits};
 
@@ -226,7 +225,7 @@ impl Collector<'_> {
                 self.finding("NA-SAFE-003", &path, "the same name twice; only the first is used".to_string());
                 continue;
             }
-            let key: String = path.nfc().collect::<String>().to_lowercase();
+            let key: String = super::nfc(&path).to_lowercase();
             if let Some(other) = folded.get(&key) {
                 let other = other.clone();
                 self.finding(
