@@ -123,11 +123,42 @@ pub struct Guard {
     /// Input files' identities (device, inode): catches hard links.
     #[cfg(unix)]
     ids: HashMap<(u64, u64), String>,
+    /// Output folders already resolved in this run: the many files written into one folder
+    /// resolve it once, not each (a resolution reads every link on the path).
+    resolved_folders: std::sync::Arc<std::sync::Mutex<HashMap<PathBuf, PathBuf>>>,
 }
 
 impl Guard {
     pub fn new() -> Guard {
         Guard::default()
+    }
+
+    /// [`resolve`], with the folder resolved once per run: the same path unless the last
+    /// component is a link (then resolved whole) or not a plain name.
+    fn resolve(&self, out: &Path) -> std::io::Result<PathBuf> {
+        // A plain last name (not `x/.` or `x/`, which name x itself) that is not a link.
+        let name = match out.file_name() {
+            Some(name)
+                if out.as_os_str().as_encoded_bytes().ends_with(name.as_encoded_bytes())
+                    && out.symlink_metadata().map(|m| !m.file_type().is_symlink()).unwrap_or(true) =>
+            {
+                name
+            }
+            _ => return resolve(out),
+        };
+        let folder = parent_of(out);
+        let cached = self.resolved_folders.lock().ok().and_then(|known| known.get(folder).cloned());
+        let resolved = match cached {
+            Some(resolved) => resolved,
+            None => {
+                let resolved = resolve(folder)?;
+                if let Ok(mut known) = self.resolved_folders.lock() {
+                    known.insert(folder.to_path_buf(), resolved.clone());
+                }
+                resolved
+            }
+        };
+        Ok(resolved.join(name))
     }
 
     /// Adds an input file or folder (one that does not exist is ignored: it cannot be lost).
@@ -155,7 +186,7 @@ impl Guard {
     /// is not refused here: it may turn out identical (see [`Existing::may_replace`]).
     pub fn check(&self, out: &Path, kind: Kind) -> Result<Existing, OutputError> {
         let shown = out.display().to_string();
-        let resolved = resolve(out).map_err(|cause| OutputError::Io { path: shown.clone(), cause })?;
+        let resolved = self.resolve(out).map_err(|cause| OutputError::Io { path: shown.clone(), cause })?;
         if let Some(input) = self.inputs.get(&resolved) {
             return Err(OutputError::IsInput { output: shown, input: input.clone() });
         }
@@ -719,6 +750,12 @@ mod tests {
             let hard = dir.path().join("hard.txt");
             std::fs::hard_link(&input, &hard).unwrap();
             assert!(matches!(guard.check(&hard, Kind::File), Err(OutputError::IsInput { .. })));
+            // Through a linked folder, resolved once and remembered for the next file in it.
+            let folder = dir.path().join("folder-link");
+            std::os::unix::fs::symlink(dir.path(), &folder).unwrap();
+            assert!(matches!(guard.check(&folder.join("other.txt"), Kind::File), Ok(Existing::Nothing)));
+            assert!(matches!(guard.check(&folder.join("story.txt"), Kind::File), Err(OutputError::IsInput { .. })));
+            assert!(matches!(guard.check(&folder.join("./link.txt"), Kind::File), Err(OutputError::IsInput { .. })));
         }
         assert_eq!(std::fs::read(&input).unwrap(), b"x");
     }
