@@ -14,7 +14,8 @@
 
 use super::html::{self, escape, escape_text};
 use super::{WriteContext, WriteError};
-use crate::format::zip::{Method, ZipBuilder};
+use crate::format::zip::{Entry, Method, ZipBuilder};
+use std::sync::LazyLock;
 use crate::model::{Article, Direction, Timestamp};
 use std::fmt::Write;
 
@@ -115,14 +116,23 @@ impl Book<'_> {
     fn write(&self) -> Result<Vec<u8>, WriteError> {
         let fail = |e: std::io::Error| WriteError::Failed { writer: "epub", message: e.to_string() };
         let mut zip = ZipBuilder::default();
-        zip.add("mimetype", Method::Stored, b"application/epub+zip").map_err(fail)?;
-        zip.add("META-INF/container.xml", Method::Deflated, CONTAINER.as_bytes()).map_err(fail)?;
+        // The entries every book holds the same are compressed once per process.
+        static FIXED: LazyLock<[Entry; 3]> = LazyLock::new(|| {
+            [
+                Entry::new("mimetype", Method::Stored, b"application/epub+zip"),
+                Entry::new("META-INF/container.xml", Method::Deflated, CONTAINER.as_bytes()),
+                Entry::new("EPUB/style.css", Method::Deflated, STYLE.as_bytes()),
+            ]
+        });
+        let [mimetype, container, style] = &*FIXED;
+        zip.append(mimetype).map_err(fail)?;
+        zip.append(container).map_err(fail)?;
         zip.add("EPUB/package.opf", Method::Deflated, self.package().as_bytes()).map_err(fail)?;
         zip.add("EPUB/nav.xhtml", Method::Deflated, self.nav().as_bytes()).map_err(fail)?;
         for (file, article) in &self.chapters {
             zip.add(&format!("EPUB/{file}"), Method::Deflated, content_document(article).as_bytes()).map_err(fail)?;
         }
-        zip.add("EPUB/style.css", Method::Deflated, STYLE.as_bytes()).map_err(fail)?;
+        zip.append(style).map_err(fail)?;
         zip.finish().map_err(fail)
     }
 
