@@ -9,8 +9,8 @@
 //!
 //! Hashing and compressing are most of the cost of writing a bag, and they need not wait for
 //! the bag: a [`Preparer`], taken from the writer and shared with worker threads, turns an
-//! article's files into a [`Prepared`] (checksums, and for a zip the entries compressed as a
-//! small zip of their own) on any core; [`BagWriter::add_prepared`] then only appends, in order.
+//! article's files into a [`Prepared`] (checksums, and for a zip the entries compressed, see
+//! `format::zip::Entry`) on any core; [`BagWriter::add_prepared`] then only appends, in order.
 //! `pack` and `merge` both prepare an article's files together, so the same files give the same bytes.
 
 use crate::format::zip::{Entry, Method, ZipBuilder};
