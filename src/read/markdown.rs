@@ -191,7 +191,15 @@ impl Builder {
             }
             Event::InlineHtml(t) => {
                 self.notes.raw_html.push(range.start);
-                self.text(&t);
+                // Kept as text; one that spans lines (`<!x` then `>` lines later) has its line
+                // breaks as breaks, as every other text run does (found by fuzzing: a raw line
+                // break in a text run read back from NewsML-G2 and EPUB as a break).
+                for inline in lines_as_inlines(&t) {
+                    match inline {
+                        Inline::Text { text } => self.text(&text),
+                        other => self.push_inline(other),
+                    }
+                }
             }
             Event::SoftBreak => self.push_inline(Inline::SoftBreak),
             Event::HardBreak => self.push_inline(Inline::LineBreak),
@@ -556,6 +564,16 @@ mod tests {
         assert!(!json.contains('\u{FFFE}'), "{json}");
         let chars: Vec<char> = notes.illegal_chars.iter().map(|(c, _)| *c).collect();
         assert_eq!(chars, vec!['\u{1}', '\u{FFFE}', '\u{B}', '\u{C}']);
+    }
+
+    #[test]
+    fn inline_html_across_lines_keeps_its_line_break_as_a_break() {
+        let b = blocks("The council met <!note \nabout the budget> today.\n");
+        let Block::Paragraph { content } = &b[0] else { panic!("{b:?}") };
+        assert_eq!(
+            content,
+            &vec![Inline::text("The council met <!note "), Inline::SoftBreak, Inline::text("about the budget> today.")]
+        );
     }
 
     #[test]
