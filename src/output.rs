@@ -354,7 +354,8 @@ pub fn check_not_among(out: &Path, inputs: impl IntoIterator<Item = PathBuf>) ->
     if !meta.is_file() {
         return Ok(()); // a folder output is checked against the inputs given, by path
     }
-    let refuse = |input: &Path| OutputError::IsInput { output: out.display().to_string(), input: input.display().to_string() };
+    let refuse =
+        |input: &Path| OutputError::IsInput { output: out.display().to_string(), input: input.display().to_string() };
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

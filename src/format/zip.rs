@@ -249,8 +249,16 @@ impl<W: Write + Seek> ZipBuilder<W> {
         self.record(name, method, crc, written, size, start)
     }
 
-    fn write_local_header(&mut self, name: &str, method: Method, crc: u32, compressed: u64, size: u64) -> std::io::Result<()> {
-        let name_len = u16::try_from(name.len()).map_err(|_| std::io::Error::other(format!("{name}: a zip entry name longer than 65,535 bytes")))?;
+    fn write_local_header(
+        &mut self,
+        name: &str,
+        method: Method,
+        crc: u32,
+        compressed: u64,
+        size: u64,
+    ) -> std::io::Result<()> {
+        let name_len = u16::try_from(name.len())
+            .map_err(|_| std::io::Error::other(format!("{name}: a zip entry name longer than 65,535 bytes")))?;
         if size >= ZIP64_THRESHOLD || compressed >= ZIP64_THRESHOLD {
             return Err(std::io::Error::other(format!("{name}: a zip entry of 4 GiB or more is not supported")));
         }
@@ -273,7 +281,15 @@ impl<W: Write + Seek> ZipBuilder<W> {
     }
 
     /// The entry's central directory record.
-    fn record(&mut self, name: &str, method: Method, crc: u32, compressed: u64, size: u64, start: u64) -> std::io::Result<()> {
+    fn record(
+        &mut self,
+        name: &str,
+        method: Method,
+        crc: u32,
+        compressed: u64,
+        size: u64,
+        start: u64,
+    ) -> std::io::Result<()> {
         // An offset past 4 GiB goes in a ZIP64 extra field (APPNOTE 4.5.3), which needs 4.5.
         let far = start >= ZIP64_THRESHOLD;
         let version = if far { 45 } else { method.version() };

@@ -145,7 +145,9 @@ impl Preparer {
                 files
                     .iter()
                     .zip(&listed)
-                    .map(|(file, (in_bag, _, _))| Entry::new(&format!("{}/{in_bag}", self.name), file.method, &file.bytes))
+                    .map(|(file, (in_bag, _, _))| {
+                        Entry::new(&format!("{}/{in_bag}", self.name), file.method, &file.bytes)
+                    })
                     .collect(),
             )
         } else {

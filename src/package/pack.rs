@@ -371,7 +371,8 @@ pub fn pack(
     let guard = &options.guard;
     // The files walked and their sidecars: not added to the guard one by one (a million paths
     // resolved and kept), but compared with the destination when it exists.
-    let walked = || files.iter().flat_map(|f| std::iter::once(f.path.clone()).chain(crate::load::sidecar_path(&f.path)));
+    let walked =
+        || files.iter().flat_map(|f| std::iter::once(f.path.clone()).chain(crate::load::sidecar_path(&f.path)));
     let mut report = PackReport {
         output: out.to_string(),
         format: Some(format),

@@ -15,9 +15,9 @@
 use super::html::{self, escape, escape_text};
 use super::{WriteContext, WriteError};
 use crate::format::zip::{Entry, Method, ZipBuilder};
-use std::sync::LazyLock;
 use crate::model::{Article, Direction, Timestamp};
 use std::fmt::Write;
+use std::sync::LazyLock;
 
 use crate::format::epub::GENERATOR;
 const SUMMARY: &str = "A news article converted to EPUB by newsarc: text only, with a heading \
