@@ -103,10 +103,6 @@ impl Entry {
         };
         Entry { name: name.to_string(), method, crc32: crc32fast::hash(bytes), size: bytes.len() as u64, data }
     }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
 }
 
 /// Where the central directory waits for the end of the archive.
