@@ -6,7 +6,8 @@
 //! [`validate`] reads packages and renditions back into findings. [`load`] reads an article from
 //! disk or standard input with its sidecar metadata and applies the caller's options; [`convert`]
 //! runs the writers. [`format`] holds what formats define (namespaces, the deterministic zip) for
-//! every layer above it; [`output`] is the one policy for putting files on disk: never over an
+//! every layer above it; [`ocfl`] keeps articles in an OCFL storage root, one versioned object
+//! each, so corrections become versions; [`output`] is the one policy for putting files on disk: never over an
 //! input, never half-written, replaced only when asked.
 //!
 //! The library knows nothing of the command line; `src/main.rs` and `src/cli/` are a thin layer
@@ -16,6 +17,7 @@ pub mod convert;
 pub mod format;
 pub mod load;
 pub mod model;
+pub mod ocfl;
 pub mod output;
 pub mod package;
 pub mod read;

@@ -307,6 +307,26 @@ impl Guard {
     }
 }
 
+/// Makes everything written under `path` durable: on Linux one `syncfs` of its file system;
+/// elsewhere each file under it is flushed.
+pub fn sync_tree(path: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let dir = std::fs::File::open(path)?;
+        flush_file_system(&dir)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for entry in walkdir::WalkDir::new(path).follow_links(false) {
+            let entry = entry.map_err(std::io::Error::other)?;
+            if entry.file_type().is_file() {
+                std::fs::File::open(entry.path())?.sync_all()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Flushes what is written to the file system `file` is on (Linux: `syncfs`, one call for every
 /// file written; elsewhere nothing here: each file is flushed by itself).
 fn flush_file_system(file: &std::fs::File) -> std::io::Result<()> {

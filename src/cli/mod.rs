@@ -8,6 +8,7 @@ mod inspect;
 mod interrupt;
 mod man;
 mod merge;
+mod ocfl;
 mod pack;
 mod schema;
 mod site;
@@ -49,6 +50,7 @@ enum Command {
     Inspect(inspect::InspectArgs),
     Pack(pack::PackArgs),
     Merge(merge::MergeArgs),
+    Ocfl(ocfl::OcflArgs),
     Formats(formats::FormatsArgs),
     Schema(schema::SchemaArgs),
     Validate(validate::ValidateArgs),
@@ -63,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args),
         Command::Pack(args) => pack::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Ocfl(args) => ocfl::run(args),
         Command::Formats(args) => formats::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),

@@ -17,10 +17,10 @@
 //! id renamed for a clash inside a shard may differ from the name one pack would give it; and
 //! without `SOURCE_DATE_EPOCH` the Bagging-Date is the day of the merge.
 
-use super::bag::{Algorithm, BagInfo, BagWriter, FolderSink, PayloadFile, Sink, Stream, TarSink, ZipSink};
-use super::pack::{BagOutcome, Destination, Format, Staging, bag_name};
+use super::bag::{Algorithm, BagInfo, BagWriter, PayloadFile};
+use super::pack::{BagOutcome, Destination, Format, Staging, bag_name, open_sink};
 use crate::format::zip::Method;
-use crate::output::{Existing, Guard, Kind, OutputError, partial};
+use crate::output::{Existing, Guard, Kind, OutputError};
 use crate::validate::bag::{self as bagcheck, Expected, Profile};
 use crate::validate::group::{self, Expect, IndexArticle, Member};
 use crate::validate::package::{self, Files, Limits};
@@ -203,29 +203,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
         let path = path.to_string();
         move |cause| MergeError::Io { path, cause }
     };
-    let (sink, staging): (Box<dyn Sink>, Staging) = match out {
-        Destination::Stdout => (Box::new(TarSink::new(Stream::stdout(format == Format::TarGz))), Staging::Stdout),
-        Destination::Path(path) => {
-            let parent = crate::output::parent_of(path);
-            std::fs::create_dir_all(parent).map_err(io(&report.output))?;
-            partial::sweep(parent);
-            match format {
-                Format::Folder => {
-                    let dir = partial::dir_in(parent).map_err(io(&report.output))?;
-                    (Box::new(FolderSink::new(dir.path())), Staging::Folder(dir))
-                }
-                _ => {
-                    let file = partial::file_in(parent).map_err(io(&report.output))?;
-                    let handle = file.as_file().try_clone().map_err(io(&report.output))?;
-                    let sink: Box<dyn Sink> = match format {
-                        Format::Zip => Box::new(ZipSink::new(handle).map_err(io(&report.output))?),
-                        _ => Box::new(TarSink::new(Stream::file(handle, format == Format::TarGz))),
-                    };
-                    (sink, Staging::File(file))
-                }
-            }
-        }
-    };
+    let (sink, staging, _) = open_sink(out, format).map_err(io(&report.output))?;
     let mut bag = BagWriter::new(sink, info).map_err(io(&report.output))?;
     let mut index = std::io::BufWriter::new(tempfile::tempfile().map_err(io(&report.output))?);
     writeln!(

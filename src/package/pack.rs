@@ -411,35 +411,11 @@ pub fn pack(
     };
 
     // Written beside the output under a partial name, moved into place at the end.
-    let (sink, staging): (Box<dyn Sink>, Staging) = match out {
-        Destination::Stdout => {
-            let stream = Stream::stdout(format == Format::TarGz);
-            (Box::new(TarSink::new(stream)), Staging::Stdout)
-        }
-        Destination::Path(path) => {
-            let parent = crate::output::parent_of(path);
-            std::fs::create_dir_all(parent).map_err(io(path))?;
-            report.partials = partial::sweep(parent)
-                .into_iter()
-                .map(|f| PartialFound { path: f.path.display().to_string(), pid: f.pid, removed: f.removed })
-                .collect();
-            match format {
-                Format::Folder => {
-                    let dir = partial::dir_in(parent).map_err(io(path))?;
-                    (Box::new(FolderSink::new(dir.path())), Staging::Folder(dir))
-                }
-                Format::Zip | Format::Tar | Format::TarGz => {
-                    let file = partial::file_in(parent).map_err(io(path))?;
-                    let handle = file.as_file().try_clone().map_err(io(path))?;
-                    let sink: Box<dyn Sink> = match format {
-                        Format::Zip => Box::new(ZipSink::new(handle).map_err(io(path))?),
-                        _ => Box::new(TarSink::new(Stream::file(handle, format == Format::TarGz))),
-                    };
-                    (sink, Staging::File(file))
-                }
-            }
-        }
-    };
+    let (sink, staging, partials) = open_sink(out, format).map_err(io(Path::new(&report.output)))?;
+    report.partials = partials
+        .into_iter()
+        .map(|f| PartialFound { path: f.path.display().to_string(), pid: f.pid, removed: f.removed })
+        .collect();
     let mut bag = BagWriter::new(sink, info).map_err(io(Path::new(&report.output)))?;
     let index_group = group.as_ref().map(|(identifier, k, n)| IndexGroup { identifier, shard: *k, shards: *n });
     let mut index = IndexFile::new(&name, index_group.as_ref()).map_err(io(Path::new(&report.output)))?;
@@ -641,6 +617,40 @@ pub(crate) fn bag_name(out: &Path, format: Format) -> String {
         n[..n.len() - if lower.ends_with(ext) { ext.len() } else { 0 }].to_string()
     });
     name.and_then(|n| safe_id_from_name(&n)).unwrap_or_else(|| "bag".to_string())
+}
+
+/// The sink a bag is written to and where it is staged until complete: a partial folder or file
+/// beside the destination (after sweeping away what killed runs left there, which it gives back),
+/// or standard output.
+pub(crate) fn open_sink(
+    out: &Destination,
+    format: Format,
+) -> std::io::Result<(Box<dyn Sink>, Staging, Vec<partial::Found>)> {
+    let path = match out {
+        Destination::Stdout => {
+            let stream = Stream::stdout(format == Format::TarGz);
+            return Ok((Box::new(TarSink::new(stream)), Staging::Stdout, Vec::new()));
+        }
+        Destination::Path(path) => path,
+    };
+    let parent = crate::output::parent_of(path);
+    std::fs::create_dir_all(parent)?;
+    let found = partial::sweep(parent);
+    Ok(match format {
+        Format::Folder => {
+            let dir = partial::dir_in(parent)?;
+            (Box::new(FolderSink::new(dir.path())), Staging::Folder(dir), found)
+        }
+        Format::Zip | Format::Tar | Format::TarGz => {
+            let file = partial::file_in(parent)?;
+            let handle = file.as_file().try_clone()?;
+            let sink: Box<dyn Sink> = match format {
+                Format::Zip => Box::new(ZipSink::new(handle)?),
+                _ => Box::new(TarSink::new(Stream::file(handle, format == Format::TarGz))),
+            };
+            (sink, Staging::File(file), found)
+        }
+    })
 }
 
 /// Where the bag is written until it is complete.

@@ -1,0 +1,590 @@
+//! Adding articles to a storage root: one object per article, its id the article's URI; a new
+//! article is `v1`, a changed one a new version that stores only the bytes the object does not
+//! hold yet, an unchanged one no version at all.
+//!
+//! Articles go in batches. Each batch is read and rendered on all cores (no lock held); then, in
+//! the order of their objects' paths (so two runs adding at once never wait on each other in a
+//! circle), each existing object is locked (an exclusive lock on its root `inventory.json`, checked
+//! to be the one at that path once held) and read; the new versions are staged under
+//! [`super::root::STAGING`] on all cores, the file system is flushed once, and each is put in place:
+//!
+//! - a new object is built whole in the staging area, and the top-most folder of its path that
+//!   does not exist yet is renamed into the hierarchy (so no empty or half-made folder is ever in
+//!   it); when another run made the object meanwhile, the article is added again as an update;
+//! - an updated object is staged as a whole new copy of it (the files it holds already are hard
+//!   links, so nothing is copied), with the new version and the new root inventory written last,
+//!   and swapped with the object in one step (`renameat2` with `RENAME_EXCHANGE` on Linux); the old
+//!   copy, now in the staging area, is removed. Before the swap the object's inventory digest is
+//!   compared with the one the version was built on.
+//!
+//! So at every moment each object in the root is one whole, valid version of itself: a run killed
+//! at any point (SIGKILL included) leaves at most a staging folder, which the next run removes.
+
+use super::OcflError;
+use super::inventory::{Inventory, PathMap, TYPE_1_0, TYPE_1_1, User, Version, VersionNum, sidecar};
+use super::root::{Object, Root, STAGING, read_object};
+use crate::convert::{Naming, render};
+use crate::load::{Input, LoadOptions, load_all_with_bytes};
+use crate::model::Article;
+use crate::output::partial;
+use crate::package::inputs::{InputFile, Skipped};
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256, Sha512};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The name of an article's source bytes in an object's state (and in a bag's article folder).
+pub const SOURCE_FILE: &str = "source.txt";
+
+/// Articles per batch: enough for both cores, few enough that locks are held briefly.
+const BATCH: usize = 128;
+
+/// How to add.
+#[derive(Debug, Clone)]
+pub struct AddOptions {
+    pub load: LoadOptions,
+    /// Writer names, in table order.
+    pub renditions: Vec<&'static str>,
+    /// Each new version's message; by default one saying what changed.
+    pub message: Option<String>,
+    pub user: User,
+    /// Each new version's `created` (RFC 3339, seconds, UTC); by default the time of the run.
+    pub created: Option<String>,
+}
+
+/// One input to add.
+#[derive(Debug, Clone)]
+pub enum AddInput {
+    File(InputFile),
+    Stdin,
+}
+
+impl AddInput {
+    fn shown(&self) -> String {
+        match self {
+            AddInput::File(f) => f.path.display().to_string(),
+            AddInput::Stdin => "<stdin>".to_string(),
+        }
+    }
+}
+
+/// What an add did.
+#[derive(Debug, Default, Serialize)]
+pub struct AddReport {
+    pub root: String,
+    /// The storage root was created by this run.
+    pub created_root: bool,
+    /// New objects and new versions, in input order.
+    pub versions: Vec<NewVersion>,
+    /// Articles whose object holds them already as its head version.
+    pub unchanged: usize,
+    pub bad: Vec<crate::package::pack::BadInput>,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<crate::package::pack::InputWarning>,
+    /// What killed runs had left in the staging area, removed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_staging: Vec<String>,
+}
+
+/// A version written.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewVersion {
+    pub input: String,
+    pub id: String,
+    pub version: String,
+    /// The object's folder, relative to the root.
+    pub object: String,
+    /// Files stored by this version (bytes the object did not hold).
+    pub stored: usize,
+    /// Files of the state whose bytes the object held already.
+    pub reused: usize,
+    pub message: String,
+}
+
+/// An article read and rendered: its object id and its files by logical path.
+struct Candidate {
+    /// Its place in the batch, for reporting in input order.
+    order: usize,
+    input: String,
+    article: Article,
+    files: Vec<StateFile>,
+}
+
+struct StateFile {
+    logical: String,
+    bytes: Vec<u8>,
+    sha512: String,
+    sha256: String,
+}
+
+/// What to do with one candidate once its object was looked at.
+enum Plan {
+    New,
+    Update { object: Object, _lock: std::fs::File },
+}
+
+/// A version staged in the staging area, ready to be put in place.
+struct Staged {
+    candidate: Candidate,
+    plan: Plan,
+    dir: partial::PartialDir,
+    /// The object's folder inside `dir`.
+    built: PathBuf,
+    version: NewVersion,
+}
+
+/// Adds `inputs` to the root at `root_path` (created when missing).
+pub fn add(
+    root_path: &Path,
+    inputs: &[AddInput],
+    skipped: &[Skipped],
+    options: &AddOptions,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<AddReport, OcflError> {
+    let existed = std::fs::symlink_metadata(root_path).is_ok();
+    let root = Root::open_or_create(root_path)?;
+    let mut report = AddReport {
+        root: root_path.display().to_string(),
+        created_root: !existed,
+        skipped: skipped.to_vec(),
+        ..AddReport::default()
+    };
+    let staging = root.path().join(STAGING);
+    std::fs::create_dir_all(&staging).map_err(|e| OcflError::io(&staging, e))?;
+    report.removed_staging =
+        partial::sweep(&staging).into_iter().filter(|f| f.removed).map(|f| f.path.display().to_string()).collect();
+    let created =
+        options.created.clone().unwrap_or_else(|| jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+
+    let mut claimed: HashMap<String, String> = HashMap::new();
+    let mut done = 0;
+    let result = (|| -> Result<(), OcflError> {
+        for batch in inputs.chunks(BATCH) {
+            add_batch(&root, batch, options, &created, &mut claimed, &mut report)?;
+            done += batch.len();
+            progress(done);
+        }
+        Ok(())
+    })();
+    // The staging folder goes when no other run is using it.
+    let _ = std::fs::remove_dir(&staging);
+    result?;
+    crate::output::sync_tree(root.path()).map_err(|e| OcflError::io(root.path(), e))?;
+    Ok(report)
+}
+
+fn add_batch(
+    root: &Root,
+    batch: &[AddInput],
+    options: &AddOptions,
+    created: &str,
+    claimed: &mut HashMap<String, String>,
+    report: &mut AddReport,
+) -> Result<(), OcflError> {
+    let staging = root.path().join(STAGING);
+    // Read and render on all cores.
+    let read: Vec<Result<Vec<Candidate>, crate::package::pack::BadInput>> =
+        batch.par_iter().enumerate().map(|(n, input)| prepare(n, input, options)).collect();
+    let mut candidates = Vec::new();
+    for result in read {
+        match result {
+            Ok(list) => {
+                for candidate in list {
+                    report.warnings.extend(candidate.article.warnings.iter().map(|w| {
+                        crate::package::pack::InputWarning { path: candidate.input.clone(), warning: w.clone() }
+                    }));
+                    // Two inputs of one run that claim one id: the later is refused, naming both.
+                    match claimed.get(&candidate.article.uri) {
+                        Some(first) => report.bad.push(crate::package::pack::BadInput {
+                            path: candidate.input.clone(),
+                            error: format!(
+                                "its URI {} is the one of {first}, added earlier in this run; one object cannot take two articles at once (give one a sidecar `id` or `uri`)",
+                                candidate.article.uri
+                            ),
+                        }),
+                        None => {
+                            claimed.insert(candidate.article.uri.clone(), candidate.input.clone());
+                            candidates.push(candidate);
+                        }
+                    }
+                }
+            }
+            Err(bad) => report.bad.push(bad),
+        }
+    }
+    // Lock and read each existing object, in the order of their paths.
+    let mut order: Vec<(String, Candidate)> =
+        candidates.into_iter().map(|c| (root.layout().object_path(&c.article.uri), c)).collect();
+    order.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut planned = Vec::new();
+    for (_, candidate) in order {
+        match plan(root, &candidate)? {
+            None => report.unchanged += 1,
+            Some(plan) => planned.push((candidate, plan)),
+        }
+    }
+    // Stage on all cores, flush once, put each in place in input order of the batch.
+    let staged: Vec<Result<Staged, OcflError>> = planned
+        .into_par_iter()
+        .map(|(candidate, plan)| stage(root, &staging, candidate, plan, options, created))
+        .collect();
+    let staged: Vec<Staged> = staged.into_iter().collect::<Result<_, _>>()?;
+    if !staged.is_empty() {
+        crate::output::sync_tree(&staging).map_err(|e| OcflError::io(&staging, e))?;
+    }
+    let mut retry = Vec::new();
+    let mut versions = Vec::new();
+    for item in staged {
+        match install(root, item)? {
+            Installed::Done(order, version) => versions.push((order, version)),
+            Installed::Raced(candidate) => retry.push(candidate),
+        }
+    }
+    // Objects another run made while this one staged them: added again, each alone.
+    for candidate in retry {
+        if let Some(plan) = plan(root, &candidate)? {
+            let item = stage(root, &staging, candidate, plan, options, created)?;
+            crate::output::sync_tree(&staging).map_err(|e| OcflError::io(&staging, e))?;
+            match install(root, item)? {
+                Installed::Done(order, version) => versions.push((order, version)),
+                Installed::Raced(c) => {
+                    return Err(OcflError::Invalid(format!(
+                        "{}: the object {} changed again while it was being added; run the add again",
+                        c.input, c.article.uri
+                    )));
+                }
+            }
+        } else {
+            report.unchanged += 1;
+        }
+    }
+    versions.sort_by_key(|(order, _)| *order);
+    report.versions.extend(versions.into_iter().map(|(_, v)| v));
+    Ok(())
+}
+
+/// Reads one input (one article, or each of a collection) and renders its files.
+fn prepare(
+    order: usize,
+    input: &AddInput,
+    options: &AddOptions,
+) -> Result<Vec<Candidate>, crate::package::pack::BadInput> {
+    let shown = input.shown();
+    let bad = |error: String| crate::package::pack::BadInput { path: shown.clone(), error };
+    let load_input = match input {
+        AddInput::File(f) => Input::Path(f.path.clone()),
+        AddInput::Stdin => Input::Stdin,
+    };
+    let prefix = format!("{shown}: ");
+    let (articles, bytes) = load_all_with_bytes(&load_input, &options.load).map_err(|e| {
+        let message = e.to_string();
+        bad(message.strip_prefix(&prefix).unwrap_or(&message).to_string())
+    })?;
+    articles
+        .into_iter()
+        .map(|article| {
+            let renditions = render(&article, &options.renditions, Naming::Package).map_err(|e| bad(e.to_string()))?;
+            let mut files = Vec::with_capacity(renditions.len() + 1);
+            files.push(state_file(SOURCE_FILE.to_string(), bytes.clone()));
+            files.extend(renditions.into_iter().map(|r| state_file(r.file, r.bytes)));
+            Ok(Candidate { order, input: shown.clone(), article, files })
+        })
+        .collect()
+}
+
+fn state_file(logical: String, bytes: Vec<u8>) -> StateFile {
+    let sha512 = hex::encode(Sha512::digest(&bytes));
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    StateFile { logical, bytes, sha512, sha256 }
+}
+
+/// Looks at the candidate's object: `None` when its head holds these very files.
+fn plan(root: &Root, candidate: &Candidate) -> Result<Option<Plan>, OcflError> {
+    let id = &candidate.article.uri;
+    let path = root.object_path(id);
+    let Some((object, lock)) = lock_object(&path, id)? else { return Ok(Some(Plan::New)) };
+    let head = object.inventory.head_version().expect("read_object checks the head");
+    let new_state: BTreeMap<&str, &str> =
+        candidate.files.iter().map(|f| (f.logical.as_str(), f.sha512.as_str())).collect();
+    if object.inventory.digest_algorithm == "sha512" && head.files() == new_state {
+        return Ok(None);
+    }
+    Ok(Some(Plan::Update { object, _lock: lock }))
+}
+
+/// Opens and locks an existing object's root inventory: the lock is held on the inventory that is
+/// at the object's path once it is granted (another run may have replaced the object while this
+/// one waited). `None` when there is no object.
+fn lock_object(path: &Path, id: &str) -> Result<Option<(Object, std::fs::File)>, OcflError> {
+    let inventory = path.join("inventory.json");
+    loop {
+        let file = match std::fs::File::open(&inventory) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if std::fs::symlink_metadata(path).is_ok() {
+                    return Err(OcflError::Damaged {
+                        object: path.display().to_string(),
+                        why: "it has no inventory.json (OCFL E063)".to_string(),
+                    });
+                }
+                return Ok(None);
+            }
+            Err(e) => return Err(OcflError::io(&inventory, e)),
+        };
+        file.lock().map_err(|e| OcflError::io(&inventory, e))?;
+        if same_file(&file, &inventory) {
+            let object = super::check_before_writing(path, id)?;
+            return Ok(Some((object, file)));
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// Builds the new version (or the new object) in a staging folder.
+fn stage(
+    root: &Root,
+    staging: &Path,
+    candidate: Candidate,
+    plan: Plan,
+    options: &AddOptions,
+    created: &str,
+) -> Result<Staged, OcflError> {
+    let id = candidate.article.uri.clone();
+    let relative = root.layout().object_path(&id);
+    let dir = partial::dir_in(staging).map_err(|e| OcflError::io(staging, e))?;
+    let io = |e| OcflError::io(&root.path().join(&relative), e);
+    let (built, mut inventory, version) = match &plan {
+        Plan::New => {
+            let built = dir.path().join(&relative);
+            std::fs::create_dir_all(&built).map_err(io)?;
+            let declaration = format!("0=ocfl_object_{}", root.spec());
+            std::fs::write(built.join(&declaration), format!("ocfl_object_{}\n", root.spec())).map_err(io)?;
+            let inventory = Inventory {
+                id: id.clone(),
+                kind: if root.spec() == "1.0" { TYPE_1_0 } else { TYPE_1_1 }.to_string(),
+                digest_algorithm: "sha512".to_string(),
+                head: VersionNum::first(),
+                content_directory: None,
+                manifest: PathMap::new(),
+                versions: BTreeMap::new(),
+                fixity: BTreeMap::new(),
+            };
+            (built, inventory, VersionNum::first())
+        }
+        Plan::Update { object, .. } => {
+            let built = dir.path().join("object");
+            link_tree(&object.path, &built).map_err(io)?;
+            let inventory = object.inventory.clone();
+            let next = inventory.head.next();
+            (built, inventory, next)
+        }
+    };
+    if inventory.digest_algorithm != "sha512" {
+        return Err(OcflError::Unsupported {
+            path: root.path().join(&relative).display().to_string(),
+            why: format!(
+                "its content digests are {}; newsarc adds versions to sha512 objects only",
+                inventory.digest_algorithm
+            ),
+        });
+    }
+    let content = format!("{version}/{}", inventory.content_directory().to_string());
+    let mut state = PathMap::new();
+    let (mut stored, mut reused) = (0, 0);
+    for file in &candidate.files {
+        state.entry(file.sha512.clone()).or_default().push(file.logical.clone());
+        if inventory.manifest.contains_key(&file.sha512) {
+            reused += 1;
+            continue;
+        }
+        let content_path = format!("{content}/{}", file.logical);
+        let on_disk = built.join(&content_path);
+        std::fs::create_dir_all(on_disk.parent().expect("a content file")).map_err(io)?;
+        std::fs::write(&on_disk, &file.bytes).map_err(io)?;
+        inventory.manifest.entry(file.sha512.clone()).or_default().push(content_path.clone());
+        inventory
+            .fixity
+            .entry("sha256".to_string())
+            .or_default()
+            .entry(file.sha256.clone())
+            .or_default()
+            .push(content_path);
+        stored += 1;
+    }
+    for paths in state.values_mut() {
+        paths.sort();
+    }
+    let message = options.message.clone().unwrap_or_else(|| default_message(&plan, &candidate));
+    inventory.versions.insert(
+        version,
+        Version {
+            created: created.to_string(),
+            message: Some(message.clone()),
+            state,
+            user: Some(options.user.clone()),
+        },
+    );
+    inventory.head = version;
+    let bytes = inventory.to_bytes();
+    let digest = hex::encode(Sha512::digest(&bytes));
+    let version_dir = built.join(version.to_string());
+    std::fs::create_dir_all(&version_dir).map_err(io)?;
+    for dir in [&version_dir, &built] {
+        // The object's own copies are replaced, never written through (they are hard links).
+        for name in ["inventory.json", "inventory.json.sha512"] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+        std::fs::write(dir.join("inventory.json"), &bytes).map_err(io)?;
+        std::fs::write(dir.join("inventory.json.sha512"), sidecar(&digest)).map_err(io)?;
+    }
+    let new_version = NewVersion {
+        input: candidate.input.clone(),
+        id,
+        version: version.to_string(),
+        object: relative,
+        stored,
+        reused,
+        message,
+    };
+    Ok(Staged { candidate, plan, dir, built, version: new_version })
+}
+
+/// The message of a version newsarc writes: what it is and what changed.
+fn default_message(plan: &Plan, candidate: &Candidate) -> String {
+    let generator = format!("newsarc {}", crate::VERSION);
+    let Plan::Update { object, .. } = plan else {
+        return format!("{generator}: added {}", candidate.input);
+    };
+    let head = object.inventory.head_version().map(|v| v.files()).unwrap_or_default();
+    let new: BTreeMap<&str, &str> = candidate.files.iter().map(|f| (f.logical.as_str(), f.sha512.as_str())).collect();
+    let changed: Vec<&str> =
+        new.iter().filter(|(path, digest)| head.get(*path) != Some(*digest)).map(|(path, _)| *path).collect();
+    let removed: Vec<&str> = head.keys().filter(|path| !new.contains_key(*path)).copied().collect();
+    let mut message = if changed.contains(&SOURCE_FILE) {
+        format!("{generator}: corrected from {}", candidate.input)
+    } else {
+        format!("{generator}: rendered again, the source unchanged ({})", candidate.input)
+    };
+    if !changed.is_empty() {
+        message.push_str(&format!("; changed: {}", changed.join(", ")));
+    }
+    if !removed.is_empty() {
+        message.push_str(&format!("; removed: {}", removed.join(", ")));
+    }
+    message
+}
+
+enum Installed {
+    Done(usize, NewVersion),
+    /// A new object that another run made meanwhile: to be added again as an update.
+    Raced(Candidate),
+}
+
+/// Puts a staged version in place (see the module's overview).
+fn install(root: &Root, staged: Staged) -> Result<Installed, OcflError> {
+    let Staged { candidate, plan, dir, built, version } = staged;
+    let target = root.object_path(&candidate.article.uri);
+    let shown = target.display().to_string();
+    match plan {
+        Plan::New => {
+            let relative = root.layout().object_path(&candidate.article.uri);
+            let parts: Vec<&str> = relative.split('/').collect();
+            let mut raced = false;
+            dir.finish(|staging| {
+                // The top-most folder of the object's path that is missing is renamed in whole.
+                for depth in 1..=parts.len() {
+                    let sub = parts[..depth].join("/");
+                    let to = root.path().join(&sub);
+                    if depth < parts.len() && to.is_dir() {
+                        continue;
+                    }
+                    return match std::fs::rename(staging.join(&sub), &to) {
+                        Ok(()) => Ok(()),
+                        Err(_) if to.exists() && depth == parts.len() => {
+                            raced = true;
+                            Ok(())
+                        }
+                        Err(_) if to.is_dir() => continue,
+                        Err(e) => Err((e, false)),
+                    };
+                }
+                Ok(())
+            })
+            .map_err(|e| OcflError::io(&target, e))?;
+            let _ = built;
+            if raced {
+                return Ok(Installed::Raced(candidate));
+            }
+            Ok(Installed::Done(candidate.order, version))
+        }
+        Plan::Update { object, _lock } => {
+            // The version was built on this inventory: it must still be the object's.
+            let now = read_object(&target, Some(&candidate.article.uri))?;
+            if now.inventory_digest != object.inventory_digest {
+                return Err(OcflError::Invalid(format!(
+                    "{shown}: the object changed while a version was built on it (by a program that does not take newsarc's lock); nothing was written, run the add again"
+                )));
+            }
+            dir.finish(|_| exchange(&built, &target).map_err(|e| (e, false))).map_err(|e| OcflError::io(&target, e))?;
+            drop(_lock);
+            Ok(Installed::Done(candidate.order, version))
+        }
+    }
+}
+
+/// Swaps two folders in one step where the system can (Linux), else in two renames.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // File systems without the flag (some network ones) take the two renames.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let aside = a.with_extension("old");
+    std::fs::rename(b, &aside)?;
+    if let Err(e) = std::fs::rename(a, b) {
+        let _ = std::fs::rename(&aside, b);
+        return Err(e);
+    }
+    std::fs::rename(&aside, a)
+}
+
+/// A copy of the tree at `from` at `to`, its files hard links (copied where links cannot be made).
+fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from).follow_links(false) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let relative = entry.path().strip_prefix(from).expect("below the walked folder");
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_file() {
+            if std::fs::hard_link(entry.path(), &target).is_err() {
+                std::fs::copy(entry.path(), &target)?;
+            }
+        } else {
+            return Err(std::io::Error::other(format!(
+                "{} is neither a file nor a folder; an object holds only those",
+                entry.path().display()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! OCFL storage: a living archive. An OCFL 1.1 storage root (Oxford Common File Layout) holds one
+//! object per article, its id the article's URI; each object is a versioned, content-addressed
+//! folder whose `inventory.json` lists every version's files by SHA-512. A correction is a new
+//! version of the same object that stores only the bytes the object does not hold yet; the
+//! history of what was published stays.
+//!
+//! A sibling of [`crate::package`]: a version's files are an article's folder in a bag (its
+//! source as `source.txt`, its renditions and metadata record under the same names), so a
+//! version exports to a bag without renaming.
+//!
+//! - [`inventory`]: the inventory as a serde model (ordered, so its bytes are deterministic).
+//! - [`layout`]: where an object lives below the root; extension 0003 (hash and id n-tuple).
+//! - [`root`]: a storage root created, opened, and its objects read.
+//! - [`add`]: articles added as objects and versions, staged and put in place so that the root
+//!   is valid at every moment, with a lock per object for runs that add at once.
+//! - [`history`]: an object's versions, the files of one, what changed between two.
+//! - [`export`]: versions of objects as one BagIt bag.
+//!
+//! Validation of roots and objects (the specification's codes) is in [`crate::validate::ocfl`].
+
+pub mod add;
+pub mod export;
+pub mod history;
+pub mod inventory;
+pub mod layout;
+pub mod root;
+
+use sha2::Digest;
+use std::path::Path;
+
+/// Why an OCFL operation could not run, or was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OcflError {
+    #[error("cannot write or read {path}: {}", crate::output::io_reason(.cause))]
+    Io {
+        path: String,
+        #[source]
+        cause: std::io::Error,
+    },
+    #[error("{path} is not an OCFL storage root: {why}")]
+    NotARoot { path: String, why: String },
+    #[error("refusing to write into {path}: {why}")]
+    Unsupported { path: String, why: String },
+    #[error(
+        "refusing to write into the object {object}: it is damaged: {why}; nothing was changed (newsarc validate names every problem)"
+    )]
+    Damaged { object: String, why: String },
+    #[error("no object {id} in the storage root {root}")]
+    NoObject { id: String, root: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+}
+
+impl OcflError {
+    pub(crate) fn io(path: &Path, cause: std::io::Error) -> OcflError {
+        OcflError::Io { path: path.display().to_string(), cause }
+    }
+}
+
+/// The hex digest of `bytes` by an algorithm OCFL allows for content, if it is one.
+pub fn digest(algorithm: &str, bytes: &[u8]) -> Option<String> {
+    Some(match algorithm {
+        "sha512" => hex::encode(sha2::Sha512::digest(bytes)),
+        "sha256" => hex::encode(sha2::Sha256::digest(bytes)),
+        _ => return None,
+    })
+}
+
+/// An existing object, read and checked before a version is added to it: a damaged object is
+/// refused with what is wrong, and never written into.
+pub(crate) fn check_before_writing(path: &Path, id: &str) -> Result<root::Object, OcflError> {
+    root::read_object(path, Some(id))
+}
