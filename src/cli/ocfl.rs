@@ -4,7 +4,7 @@
 use super::{ContainerArg, Outcome, ReadArgs, Verbosity, jobs, plural};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use newsarc::ocfl::add::{AddInput, AddOptions, add};
+use newsarc::ocfl::add::{AddInput, AddOptions, BagSource, add};
 use newsarc::ocfl::export::{ExportOptions, Selection, export};
 use newsarc::ocfl::history;
 use newsarc::ocfl::inventory::User;
@@ -199,9 +199,23 @@ fn run_add(args: AddArgs) -> anyhow::Result<Outcome> {
         bail!("standard input cannot be both an article and the --files-from list");
     }
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+    // newsarc bags are added as they are: their articles, not their files.
+    let is_bag = |p: &PathBuf| {
+        p.join("bagit.txt").is_file()
+            || newsarc::validate::package::is_tar_gz(p)
+            || p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"))
+    };
+    let (bags, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(is_bag);
     let extensions: Vec<String> = args.ext.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect();
-    let gathered = inputs::gather(&files, &extensions, Some(&args.root));
-    let mut to_add: Vec<AddInput> = gathered.files.into_iter().map(AddInput::File).collect();
+    let mut gathered = inputs::gather(&files, &extensions, Some(&args.root));
+    let mut to_add: Vec<AddInput> = Vec::new();
+    for bag in &bags {
+        match BagSource::open(bag) {
+            Ok(source) => to_add.extend(BagSource::inputs(std::sync::Arc::new(source))),
+            Err(reason) => gathered.bad.push(inputs::Skipped { path: bag.display().to_string(), reason }),
+        }
+    }
+    to_add.extend(gathered.files.into_iter().map(AddInput::File));
     if stdin > 0 {
         to_add.push(AddInput::Stdin);
     }
@@ -302,7 +316,7 @@ fn run_add(args: AddArgs) -> anyhow::Result<Outcome> {
             std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?;
         } else {
             let mut guard = Guard::new();
-            for p in &files {
+            for p in files.iter().chain(&bags) {
                 guard.add(p);
             }
             guard.write_file(path, &json, true)?;

@@ -25,7 +25,6 @@ use super::inventory::{Inventory, PathMap, TYPE_1_0, TYPE_1_1, User, Version, Ve
 use super::root::{Object, Root, STAGING, read_object};
 use crate::convert::{Naming, render};
 use crate::load::{Input, LoadOptions, load_all_with_bytes};
-use crate::model::Article;
 use crate::output::partial;
 use crate::package::inputs::{InputFile, Skipped};
 use rayon::prelude::*;
@@ -54,10 +53,16 @@ pub struct AddOptions {
 }
 
 /// One input to add.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum AddInput {
     File(InputFile),
     Stdin,
+    /// An article of a newsarc bag, added as the bag holds it (its source and renditions,
+    /// byte for byte, each checked against the bag's manifests), not rendered again.
+    BagArticle {
+        bag: std::sync::Arc<BagSource>,
+        article: usize,
+    },
 }
 
 impl AddInput {
@@ -65,7 +70,43 @@ impl AddInput {
         match self {
             AddInput::File(f) => f.path.display().to_string(),
             AddInput::Stdin => "<stdin>".to_string(),
+            AddInput::BagArticle { bag, article } => {
+                format!("{}!data/articles/{}", bag.shown, bag.articles[*article].id)
+            }
         }
+    }
+}
+
+/// A newsarc bag given as input: read safely (never extracted) and checked as a bag first.
+pub struct BagSource {
+    pub shown: String,
+    files: crate::validate::package::Files,
+    expected: crate::validate::bag::Expected,
+    articles: Vec<crate::validate::group::IndexArticle>,
+}
+
+impl BagSource {
+    /// Opens a bag: refused whole when it is damaged (any BagIt error) or holds no newsarc index.
+    pub fn open(path: &Path) -> Result<BagSource, String> {
+        use crate::validate::{Severity, bag, group, package};
+        let shown = path.display().to_string();
+        let mut findings = Vec::new();
+        let files = package::read(path, package::Limits::package(), &mut findings).map_err(|e| e.to_string())?;
+        let expected = bag::check(&files, &shown, bag::Profile::Bagit, &mut findings);
+        let member = group::member(&files, &shown, &mut findings);
+        // A bag of no group is what one pack writes: the group's findings do not apply.
+        if let Some(error) = findings.iter().find(|f| f.severity == Severity::Error && !f.code.starts_with("NA-GRP-")) {
+            return Err(format!("the bag is damaged, so nothing of it was added: {error}"));
+        }
+        let articles = member.articles.ok_or_else(|| {
+            "the bag holds no newsarc index (data/index.json): only newsarc's bags are added as articles".to_string()
+        })?;
+        Ok(BagSource { shown, files, expected, articles })
+    }
+
+    /// The inputs of each article of the bag, in its order.
+    pub fn inputs(bag: std::sync::Arc<BagSource>) -> Vec<AddInput> {
+        (0..bag.articles.len()).map(|article| AddInput::BagArticle { bag: bag.clone(), article }).collect()
     }
 }
 
@@ -102,12 +143,13 @@ pub struct NewVersion {
     pub message: String,
 }
 
-/// An article read and rendered: its object id and its files by logical path.
+/// An article read and rendered: its object id (the article's URI) and its files by logical path.
 struct Candidate {
     /// Its place in the batch, for reporting in input order.
     order: usize,
     input: String,
-    article: Article,
+    uri: String,
+    warnings: Vec<crate::model::Warning>,
     files: Vec<StateFile>,
 }
 
@@ -191,20 +233,21 @@ fn add_batch(
         match result {
             Ok(list) => {
                 for candidate in list {
-                    report.warnings.extend(candidate.article.warnings.iter().map(|w| {
-                        crate::package::pack::InputWarning { path: candidate.input.clone(), warning: w.clone() }
+                    report.warnings.extend(candidate.warnings.iter().map(|w| crate::package::pack::InputWarning {
+                        path: candidate.input.clone(),
+                        warning: w.clone(),
                     }));
                     // Two inputs of one run that claim one id: the later is refused, naming both.
-                    match claimed.get(&candidate.article.uri) {
+                    match claimed.get(&candidate.uri) {
                         Some(first) => report.bad.push(crate::package::pack::BadInput {
                             path: candidate.input.clone(),
                             error: format!(
                                 "its URI {} is the one of {first}, added earlier in this run; one object cannot take two articles at once (give one a sidecar `id` or `uri`)",
-                                candidate.article.uri
+                                candidate.uri
                             ),
                         }),
                         None => {
-                            claimed.insert(candidate.article.uri.clone(), candidate.input.clone());
+                            claimed.insert(candidate.uri.clone(), candidate.input.clone());
                             candidates.push(candidate);
                         }
                     }
@@ -215,7 +258,7 @@ fn add_batch(
     }
     // Lock and read each existing object, in the order of their paths.
     let mut order: Vec<(String, Candidate)> =
-        candidates.into_iter().map(|c| (root.layout().object_path(&c.article.uri), c)).collect();
+        candidates.into_iter().map(|c| (root.layout().object_path(&c.uri), c)).collect();
     order.sort_by(|a, b| a.0.cmp(&b.0));
     let mut planned = Vec::new();
     for (_, candidate) in order {
@@ -251,7 +294,7 @@ fn add_batch(
                 Installed::Raced(c) => {
                     return Err(OcflError::Invalid(format!(
                         "{}: the object {} changed again while it was being added; run the add again",
-                        c.input, c.article.uri
+                        c.input, c.uri
                     )));
                 }
             }
@@ -275,6 +318,7 @@ fn prepare(
     let load_input = match input {
         AddInput::File(f) => Input::Path(f.path.clone()),
         AddInput::Stdin => Input::Stdin,
+        AddInput::BagArticle { bag, article } => return from_bag(order, shown, bag, *article).map(|c| vec![c]),
     };
     let prefix = format!("{shown}: ");
     let (articles, bytes) = load_all_with_bytes(&load_input, &options.load).map_err(|e| {
@@ -288,9 +332,40 @@ fn prepare(
             let mut files = Vec::with_capacity(renditions.len() + 1);
             files.push(state_file(SOURCE_FILE.to_string(), bytes.clone()));
             files.extend(renditions.into_iter().map(|r| state_file(r.file, r.bytes)));
-            Ok(Candidate { order, input: shown.clone(), article, files })
+            Ok(Candidate { order, input: shown.clone(), uri: article.uri, warnings: article.warnings, files })
         })
         .collect()
+}
+
+/// An article of a bag as the bag holds it, each file checked against the bag's manifests.
+fn from_bag(
+    order: usize,
+    shown: String,
+    bag: &BagSource,
+    article: usize,
+) -> Result<Candidate, crate::package::pack::BadInput> {
+    let bad = |error: String| crate::package::pack::BadInput { path: shown.clone(), error };
+    let a = &bag.articles[article];
+    let raw: serde_json::Value =
+        serde_json::from_str(a.raw.get()).map_err(|e| bad(format!("its index record: {e}")))?;
+    let uri = raw
+        .get("uri")
+        .and_then(|u| u.as_str())
+        .filter(|u| crate::model::is_uri(u))
+        .ok_or_else(|| bad("its index record gives no URI".to_string()))?
+        .to_string();
+    let mut files = Vec::with_capacity(a.files.len());
+    for name in &a.files {
+        let in_bag = format!("data/articles/{}/{name}", a.id);
+        let bytes = bag.files.read(&in_bag).map_err(|e| bad(format!("{in_bag}: {e}")))?;
+        let mut differs = Vec::new();
+        crate::validate::bag::verify(&in_bag, &bytes, &bag.expected, &bag.shown, &mut differs);
+        if let Some(f) = differs.first() {
+            return Err(bad(format!("not added: {f}")));
+        }
+        files.push(state_file(name.clone(), bytes));
+    }
+    Ok(Candidate { order, input: shown, uri, warnings: Vec::new(), files })
 }
 
 fn state_file(logical: String, bytes: Vec<u8>) -> StateFile {
@@ -301,7 +376,7 @@ fn state_file(logical: String, bytes: Vec<u8>) -> StateFile {
 
 /// Looks at the candidate's object: `None` when its head holds these very files.
 fn plan(root: &Root, candidate: &Candidate) -> Result<Option<Plan>, OcflError> {
-    let id = &candidate.article.uri;
+    let id = &candidate.uri;
     let path = root.object_path(id);
     let Some((object, lock)) = lock_object(&path, id)? else { return Ok(Some(Plan::New)) };
     let head = object.inventory.head_version().expect("read_object checks the head");
@@ -363,7 +438,7 @@ fn stage(
     options: &AddOptions,
     created: &str,
 ) -> Result<Staged, OcflError> {
-    let id = candidate.article.uri.clone();
+    let id = candidate.uri.clone();
     let relative = root.layout().object_path(&id);
     let dir = partial::dir_in(staging).map_err(|e| OcflError::io(staging, e))?;
     let io = |e| OcflError::io(&root.path().join(&relative), e);
@@ -497,11 +572,11 @@ enum Installed {
 /// Puts a staged version in place (see the module's overview).
 fn install(root: &Root, staged: Staged) -> Result<Installed, OcflError> {
     let Staged { candidate, plan, dir, built, version } = staged;
-    let target = root.object_path(&candidate.article.uri);
+    let target = root.object_path(&candidate.uri);
     let shown = target.display().to_string();
     match plan {
         Plan::New => {
-            let relative = root.layout().object_path(&candidate.article.uri);
+            let relative = root.layout().object_path(&candidate.uri);
             let parts: Vec<&str> = relative.split('/').collect();
             let mut raced = false;
             dir.finish(|staging| {
@@ -533,7 +608,7 @@ fn install(root: &Root, staged: Staged) -> Result<Installed, OcflError> {
         }
         Plan::Update { object, _lock } => {
             // The version was built on this inventory: it must still be the object's.
-            let now = read_object(&target, Some(&candidate.article.uri))?;
+            let now = read_object(&target, Some(&candidate.uri))?;
             if now.inventory_digest != object.inventory_digest {
                 return Err(OcflError::Invalid(format!(
                     "{shown}: the object changed while a version was built on it (by a program that does not take newsarc's lock); nothing was written, run the add again"
