@@ -134,3 +134,15 @@ pub fn oracles_venv() -> PathBuf {
 pub fn is_illegal_in_xml(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
+
+/// `../shared/oracles/check-ocfl` (ocfl-py and rocfl), if installed (`install.sh --ocfl`);
+/// otherwise skipped (see [`skip`]).
+pub fn ocfl_oracle() -> Option<PathBuf> {
+    let script = oracle("check-ocfl")?;
+    let venv = oracles_venv();
+    if !venv.join("ocfl/bin/ocfl-validate.py").exists() || !venv.join("rocfl/bin/rocfl").exists() {
+        skip("the OCFL validators ocfl-py and rocfl", "run ../shared/oracles/install.sh --ocfl");
+        return None;
+    }
+    Some(script)
+}
