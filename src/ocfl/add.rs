@@ -173,6 +173,9 @@ struct Staged {
     dir: partial::PartialDir,
     /// The object's folder inside `dir`.
     built: PathBuf,
+    /// For a new object: how many folders of its path the root held already (the rest are
+    /// staged under `dir/tree`).
+    skip: usize,
     version: NewVersion,
 }
 
@@ -442,10 +445,19 @@ fn stage(
     let relative = root.layout().object_path(&id);
     let dir = partial::dir_in(staging).map_err(|e| OcflError::io(staging, e))?;
     let io = |e| OcflError::io(&root.path().join(&relative), e);
+    let mut skip = 0;
     let (built, mut inventory, version) = match &plan {
         Plan::New => {
-            let built = dir.path().join(&relative);
-            std::fs::create_dir_all(&built).map_err(io)?;
+            // Only the folders of its path that the root lacks are made, and moved in at the end.
+            let parts: Vec<&str> = relative.split('/').collect();
+            let existing =
+                (0..parts.len() - 1).take_while(|&n| root.path().join(parts[..=n].join("/")).is_dir()).count();
+            let mut built = dir.path().join("tree");
+            std::fs::create_dir(&built).map_err(io)?;
+            for part in &parts[existing..] {
+                built.push(part);
+                std::fs::create_dir(&built).map_err(io)?;
+            }
             let declaration = format!("0=ocfl_object_{}", root.spec());
             std::fs::write(built.join(&declaration), format!("ocfl_object_{}\n", root.spec())).map_err(io)?;
             let inventory = Inventory {
@@ -458,6 +470,7 @@ fn stage(
                 versions: BTreeMap::new(),
                 fixity: BTreeMap::new(),
             };
+            skip = existing;
             (built, inventory, VersionNum::first())
         }
         Plan::Update { object, .. } => {
@@ -477,7 +490,10 @@ fn stage(
             ),
         });
     }
-    let content = format!("{version}/{}", inventory.content_directory().to_string());
+    let content = format!("{version}/{}", inventory.content_directory());
+    let version_dir = built.join(version.to_string());
+    std::fs::create_dir(&version_dir).map_err(io)?;
+    let mut made_content = false;
     let mut state = PathMap::new();
     let (mut stored, mut reused) = (0, 0);
     for file in &candidate.files {
@@ -488,7 +504,13 @@ fn stage(
         }
         let content_path = format!("{content}/{}", file.logical);
         let on_disk = built.join(&content_path);
-        std::fs::create_dir_all(on_disk.parent().expect("a content file")).map_err(io)?;
+        if !made_content {
+            std::fs::create_dir(built.join(&content)).map_err(io)?;
+            made_content = true;
+        }
+        if file.logical.contains('/') {
+            std::fs::create_dir_all(on_disk.parent().expect("a content file")).map_err(io)?;
+        }
         std::fs::write(&on_disk, &file.bytes).map_err(io)?;
         inventory.manifest.entry(file.sha512.clone()).or_default().push(content_path.clone());
         inventory
@@ -516,15 +538,22 @@ fn stage(
     inventory.head = version;
     let bytes = inventory.to_bytes();
     let digest = hex::encode(Sha512::digest(&bytes));
-    let version_dir = built.join(version.to_string());
-    std::fs::create_dir_all(&version_dir).map_err(io)?;
-    for dir in [&version_dir, &built] {
-        // The object's own copies are replaced, never written through (they are hard links).
-        for name in ["inventory.json", "inventory.json.sha512"] {
-            let _ = std::fs::remove_file(dir.join(name));
+    // The version's inventory, and the object's root inventory as a second name of the same
+    // bytes (an update's copy of the old root inventory is a link to the object's: removed, never
+    // written through).
+    for name in ["inventory.json", "inventory.json.sha512"] {
+        let (in_version, at_root) = (version_dir.join(name), built.join(name));
+        if name == "inventory.json" {
+            std::fs::write(&in_version, &bytes).map_err(io)?;
+        } else {
+            std::fs::write(&in_version, sidecar(&digest)).map_err(io)?;
         }
-        std::fs::write(dir.join("inventory.json"), &bytes).map_err(io)?;
-        std::fs::write(dir.join("inventory.json.sha512"), sidecar(&digest)).map_err(io)?;
+        if matches!(plan, Plan::Update { .. }) {
+            std::fs::remove_file(&at_root).map_err(io)?;
+        }
+        if std::fs::hard_link(&in_version, &at_root).is_err() {
+            std::fs::copy(&in_version, &at_root).map_err(io)?;
+        }
     }
     let new_version = NewVersion {
         input: candidate.input.clone(),
@@ -535,7 +564,7 @@ fn stage(
         reused,
         message,
     };
-    Ok(Staged { candidate, plan, dir, built, version: new_version })
+    Ok(Staged { candidate, plan, dir, built, skip, version: new_version })
 }
 
 /// The message of a version newsarc writes: what it is and what changed.
@@ -571,7 +600,7 @@ enum Installed {
 
 /// Puts a staged version in place (see the module's overview).
 fn install(root: &Root, staged: Staged) -> Result<Installed, OcflError> {
-    let Staged { candidate, plan, dir, built, version } = staged;
+    let Staged { candidate, plan, dir, built, skip, version } = staged;
     let target = root.object_path(&candidate.uri);
     let shown = target.display().to_string();
     match plan {
@@ -581,18 +610,19 @@ fn install(root: &Root, staged: Staged) -> Result<Installed, OcflError> {
             let mut raced = false;
             dir.finish(|staging| {
                 // The top-most folder of the object's path that is missing is renamed in whole.
-                for depth in 1..=parts.len() {
-                    let sub = parts[..depth].join("/");
-                    let to = root.path().join(&sub);
+                for depth in skip + 1..=parts.len() {
+                    let to = root.path().join(parts[..depth].join("/"));
                     if depth < parts.len() && to.is_dir() {
                         continue;
                     }
-                    return match std::fs::rename(staging.join(&sub), &to) {
+                    let from = staging.join("tree").join(parts[skip..depth].join("/"));
+                    return match std::fs::rename(&from, &to) {
                         Ok(()) => Ok(()),
                         Err(_) if to.exists() && depth == parts.len() => {
                             raced = true;
                             Ok(())
                         }
+                        // Made meanwhile by another run: go one folder deeper.
                         Err(_) if to.is_dir() => continue,
                         Err(e) => Err((e, false)),
                     };
