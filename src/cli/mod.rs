@@ -180,7 +180,12 @@ impl ReadArgs {
             None => None,
         };
         Ok(LoadOptions {
-            read: ReadOptions { source_name: None, lossy: self.lossy, max_input_size: self.max_input_size },
+            read: ReadOptions {
+                source_name: None,
+                source_path: None,
+                lossy: self.lossy,
+                max_input_size: self.max_input_size,
+            },
             format,
             overrides,
             no_sidecar: self.no_sidecar,

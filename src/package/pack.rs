@@ -566,7 +566,10 @@ fn prepare(file: &InputFile, options: &PackOptions, preparer: &Preparer) -> Resu
     let bad = |error: String| BadInput { path: file.path.display().to_string(), error };
     // The error names the input; the report names it already (a sidecar's name stays).
     let prefix = format!("{}: ", file.path.display());
-    let (articles, bytes) = load_all_with_bytes(&Input::Path(file.path.clone()), &options.load).map_err(|e| {
+    // The URI of an article nothing names derives from its path below the folder named.
+    let mut load = options.load.clone();
+    load.read.source_path = Some(file.source_path.clone());
+    let (articles, bytes) = load_all_with_bytes(&Input::Path(file.path.clone()), &load).map_err(|e| {
         let message = e.to_string();
         bad(message.strip_prefix(&prefix).unwrap_or(&message).to_string())
     })?;
