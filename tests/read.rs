@@ -87,7 +87,8 @@ fn headline_only_file() {
     let a = article("headline-only.txt");
     assert_eq!(a.headline.as_deref(), Some("Storm warning lifted for the Osk valley"));
     assert!(a.body.is_empty());
-    assert_eq!(codes(&a), vec![WarningCode::NoBody, WarningCode::LanguageUncertain]);
+    // No source URL either: the URI comes from the file's path, and that is said.
+    assert_eq!(codes(&a), vec![WarningCode::NoBody, WarningCode::LanguageUncertain, WarningCode::UriFromPath]);
     assert_eq!((a.language.as_str(), a.language_origin), ("und", LanguageOrigin::Undetermined));
 }
 
