@@ -177,11 +177,8 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
         if let (Some(source), Some((_, file))) = (article.source.as_mut(), sidecar.as_ref()) {
             source.sidecar = Some(file.clone());
         }
-        let basis = read::UriBasis {
-            id_supplied,
-            path: read_options.source_path.as_deref(),
-            part: many.then_some(i + 1),
-        };
+        let basis =
+            read::UriBasis { id_supplied, path: read_options.source_path.as_deref(), part: many.then_some(i + 1) };
         read::settle_uri(article, &basis);
         if article.version_created.is_none()
             && let Some((t, origin)) = timestamp

@@ -151,6 +151,36 @@ mod tests {
     }
 
     #[test]
+    fn derived_uris_are_v5_uuids_in_the_documented_namespaces() {
+        // Computed with Python's uuid module: uuid5(uuid5(NAMESPACE_OID, "newsarc <kind>"), name).
+        assert_eq!(uri_for_id("anv-es-0042"), "urn:uuid:62c106e1-d4af-5f01-9470-788a9a4e7fc8");
+        assert_eq!(
+            uri_for_source_url("https://example.org/en/news/regional/4820-velloria-otter"),
+            "urn:uuid:2a0135c5-a6f3-5a48-bb63-7bf9ffa4aa46"
+        );
+        assert_eq!(uri_for_path("desk-1/a.txt"), "urn:uuid:820a9394-5cc4-581a-80d9-a07a1edda52d");
+        assert_eq!(uri_for_sha256("ab"), "urn:uuid:5cdef6a8-9bda-52a2-86b0-4e804858e778");
+    }
+
+    #[test]
+    fn each_kind_has_its_own_namespace() {
+        let name = "https://example.org/a";
+        let all = [uri_for_id(name), uri_for_source_url(name), uri_for_path(name), uri_for_identifier(name)];
+        let distinct: std::collections::BTreeSet<&String> = all.iter().collect();
+        assert_eq!(distinct.len(), all.len(), "{all:?}");
+    }
+
+    #[test]
+    fn a_path_is_compared_in_nfc() {
+        // `ñandú` as macOS stores it (decomposed) and as typed (composed): one path, one URI.
+        let composed = "desk/\u{F1}and\u{FA}.txt";
+        let decomposed = "desk/n\u{303}andu\u{301}.txt";
+        assert_eq!(uri_for_path(decomposed), uri_for_path(composed));
+        assert_eq!(uri_for_path(composed), "urn:uuid:934edc9d-8908-54a9-a5f3-3975c6c86961");
+        assert_ne!(uri_for_path("desk/a.txt"), uri_for_path("desk/b.txt"));
+    }
+
+    #[test]
     fn uri_depends_only_on_the_digest() {
         let a = uri_for_sha256("ab");
         assert_eq!(a, uri_for_sha256("ab"));

@@ -337,3 +337,114 @@ pub mod sniff {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A URN as the documentation derives it, computed here with the uuid crate alone.
+    fn v5(kind: &str, name: &str) -> String {
+        let namespace = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("newsarc {kind}").as_bytes());
+        format!("urn:uuid:{}", uuid::Uuid::new_v5(&namespace, name.as_bytes()))
+    }
+
+    const WITH_URL: &str = "# Ferry back\n\nThe ferry sails again.\n\n---\n\n<https://example.org/ferry>\n";
+    const NO_URL: &str = "# Ferry back\n\nThe ferry sails again.\n";
+
+    fn read_text(text: &str, path: Option<&str>) -> Article {
+        let options = ReadOptions { source_path: path.map(str::to_string), ..ReadOptions::default() };
+        text::read(text.as_bytes(), &options).unwrap()
+    }
+
+    fn uri_warnings(a: &Article) -> Vec<WarningCode> {
+        a.warnings
+            .iter()
+            .map(|w| w.code)
+            .filter(|c| matches!(c, WarningCode::UriFromPath | WarningCode::UriFromDigest))
+            .collect()
+    }
+
+    #[test]
+    fn a_source_url_names_the_article_wherever_it_is() {
+        let a = read_text(WITH_URL, Some("desk-1/ferry.txt"));
+        assert_eq!(
+            (a.uri.as_str(), a.uri_origin),
+            (v5("source url", "https://example.org/ferry").as_str(), UriOrigin::SourceUrl)
+        );
+        assert!(uri_warnings(&a).is_empty());
+        assert_eq!(read_text(WITH_URL, Some("elsewhere/renamed.txt")).uri, a.uri);
+    }
+
+    #[test]
+    fn with_nothing_else_the_path_names_it_and_that_is_said() {
+        let a = read_text(NO_URL, Some("desk-1/ferry.txt"));
+        assert_eq!((a.uri.as_str(), a.uri_origin), (v5("path", "desk-1/ferry.txt").as_str(), UriOrigin::Path));
+        assert_eq!(uri_warnings(&a), [WarningCode::UriFromPath]);
+        assert!(
+            a.warnings
+                .iter()
+                .any(|w| w.message.contains("`desk-1/ferry.txt`") && w.message.contains("moved or renamed"))
+        );
+        // A file name alone (no source_path) is the path.
+        let named =
+            text::read(NO_URL.as_bytes(), &ReadOptions { source_name: Some("ferry.txt".into()), ..Default::default() })
+                .unwrap();
+        assert_eq!(named.uri, v5("path", "ferry.txt"));
+        assert_ne!(read_text(NO_URL, Some("desk-2/ferry.txt")).uri, a.uri);
+    }
+
+    #[test]
+    fn with_no_path_either_the_bytes_name_it_and_that_is_said() {
+        let a = read_text(NO_URL, None);
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(NO_URL.as_bytes()));
+        assert_eq!(
+            (a.uri.as_str(), a.uri_origin),
+            (v5("article", &format!("sha256:{sha}")).as_str(), UriOrigin::Digest)
+        );
+        assert_eq!(uri_warnings(&a), [WarningCode::UriFromDigest]);
+    }
+
+    #[test]
+    fn a_supplied_id_beats_the_source_url_and_the_path() {
+        let mut a = read_text(WITH_URL, Some("desk-1/ferry.txt"));
+        a.id = "osk-ferry-0042".to_string();
+        settle_uri(&mut a, &UriBasis { id_supplied: true, path: Some("desk-1/ferry.txt"), part: None });
+        assert_eq!((a.uri.as_str(), a.uri_origin), (v5("id", "osk-ferry-0042").as_str(), UriOrigin::Id));
+        let mut b = read_text(NO_URL, Some("desk-1/ferry.txt"));
+        b.id = "osk-ferry-0042".to_string();
+        settle_uri(&mut b, &UriBasis { id_supplied: true, path: Some("desk-1/ferry.txt"), part: None });
+        assert_eq!(b.uri, a.uri);
+        assert!(uri_warnings(&b).is_empty(), "settling again takes back what was said of the path");
+    }
+
+    #[test]
+    fn a_given_uri_or_identifier_is_kept_over_everything_derived() {
+        for origin in [UriOrigin::Supplied, UriOrigin::Guid, UriOrigin::Identifier] {
+            let mut a = read_text(WITH_URL, Some("desk-1/ferry.txt"));
+            (a.uri, a.uri_origin) = ("urn:newsml:example.org:ferry".to_string(), origin);
+            settle_uri(&mut a, &UriBasis { id_supplied: true, path: Some("x.txt"), part: None });
+            assert_eq!((a.uri.as_str(), a.uri_origin), ("urn:newsml:example.org:ferry", origin));
+        }
+    }
+
+    #[test]
+    fn articles_of_one_input_get_uris_of_their_own() {
+        let mut all = vec![read_text(NO_URL, None), read_text(NO_URL, None)];
+        settle_uris(&mut all, false, Some("feeds/wire.xml"));
+        assert_eq!(all[0].uri, v5("path", "feeds/wire.xml#1"));
+        assert_eq!(all[1].uri, v5("path", "feeds/wire.xml#2"));
+        let mut one = vec![read_text(NO_URL, None)];
+        settle_uris(&mut one, false, Some("feeds/wire.xml"));
+        assert_eq!(one[0].uri, v5("path", "feeds/wire.xml"));
+    }
+
+    #[test]
+    fn identifiers_that_are_uris_are_kept_and_others_derive_one() {
+        assert_eq!(uri_from_identifier(Some("urn:newsml:a:b"), "guid"), Some(("urn:newsml:a:b".to_string(), None)));
+        let (uri, original) = uri_from_identifier(Some("LMW 0117/2"), "guid").unwrap();
+        assert_eq!(uri, v5("identifier", "LMW 0117/2"));
+        assert_eq!(original.map(|o| (o.role, o.value)), Some(("guid".to_string(), "LMW 0117/2".to_string())));
+        assert_eq!(uri_from_identifier(Some("  "), "guid"), None);
+        assert_eq!(uri_from_identifier(None, "identifier"), None);
+    }
+}

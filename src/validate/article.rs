@@ -416,7 +416,8 @@ impl<'a> ArticleCheck<'a> {
             .flatten()
             .filter_map(|w| serde_json::from_value::<crate::model::Warning>(w.clone()).ok())
             .collect();
-        let uri_warning = |w: &crate::model::Warning| matches!(w.code, WarningCode::UriFromPath | WarningCode::UriFromDigest);
+        let uri_warning =
+            |w: &crate::model::Warning| matches!(w.code, WarningCode::UriFromPath | WarningCode::UriFromDigest);
         article.warnings.retain(|w| !uri_warning(w));
         article.warnings.extend(recorded.iter().filter(|w| uri_warning(w)).cloned());
         article.version_created_origin = serde_json::from_value(record["version_created_origin"].clone()).ok();
