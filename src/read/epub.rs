@@ -313,7 +313,7 @@ fn article(
         None => {
             warnings.push(Warning::new(
                 WarningCode::NoIdentifier,
-                "the publication has no dc:identifier (EPUB requires one); its URI is derived from what else names it (a supplied id, its source URL, its path), as uri_origin says",
+                "the publication has no dc:identifier (EPUB requires one); its URI is derived from what else names it (a supplied id, its source URL, its path, its bytes), as uri_origin says",
             ));
             (String::new(), UriOrigin::Digest, None)
         }

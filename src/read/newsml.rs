@@ -125,7 +125,7 @@ fn item_article(item: &Element, mut warnings: Vec<Warning>, id: String, source: 
         None => {
             warnings.push(Warning::new(
                 WarningCode::NoIdentifier,
-                "the newsItem has no guid (NewsML-G2 requires one); its URI is derived from what else names it (a supplied id, its source URL, its path), as uri_origin says",
+                "the newsItem has no guid (NewsML-G2 requires one); its URI is derived from what else names it (a supplied id, its source URL, its path, its bytes), as uri_origin says",
             ));
             (String::new(), UriOrigin::Digest, None)
         }
@@ -347,7 +347,7 @@ mod tests {
         let no_guid =
             format!("<newsItem xmlns=\"{ns}\"><itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta></newsItem>");
         let sha = hex::encode(Sha256::digest(no_guid.as_bytes()));
-        assert_eq!(read_str(&no_guid).unwrap().uri, crate::model::uri_for_sha256(&sha), "no guid: from the bytes");
+        assert_eq!(read_str(&no_guid).unwrap().uri, crate::model::uri_for_sha256(&sha), "no guid and no name: from the bytes");
     }
 
     #[test]
