@@ -283,3 +283,56 @@ fn reproduce_renders_again_with_the_uri_the_first_run_derived() {
     assert!(codes.iter().all(|c| ["NA-READ-013", "NA-READ-014", "NA-READ-016"].contains(c)), "{report:#}");
     assert_eq!(codes.iter().filter(|c| **c == "NA-READ-016").count(), 3, "{report:#}");
 }
+
+#[test]
+fn pack_lists_articles_that_share_a_uri() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two folders named, each with `note.txt` (other words, no URL): one path below each.
+    write(&dir.path().join("east/note.txt"), STORY);
+    write(&dir.path().join("west/note.txt"), &STORY.replace("forty", "sixty"));
+    // Two files with one source URL: one article, scraped twice.
+    write(&dir.path().join("east/scraped-1.txt"), &with_url(STORY));
+    write(&dir.path().join("east/scraped-2.txt"), &with_url(&STORY.replace("forty", "fifty")));
+    let report = dir.path().join("report.json");
+    let run = newsarc()
+        .arg("pack")
+        .arg(dir.path().join("east"))
+        .arg(dir.path().join("west"))
+        .arg("-o")
+        .arg(dir.path().join("bag"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let shared: Vec<(&str, &str, &str)> = report["shared_uris"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["id"].as_str().unwrap(), u["same_as"].as_str().unwrap(), u["uri_origin"].as_str().unwrap()))
+        .collect();
+    assert_eq!(shared.len(), 2, "{report:#}");
+    assert!(shared.contains(&("scraped-2", "scraped-1", "source_url")), "{shared:?}");
+    assert!(
+        shared.iter().any(|(id, same, origin)| id.starts_with("note-") && *same == "note" && *origin == "path"),
+        "{shared:?}"
+    );
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(said.contains("has the URI of article `scraped-1` (the same source URL)"), "{said}");
+    // Without any, the report has no such field.
+    let single = dir.path().join("single.json");
+    let run = newsarc()
+        .arg("pack")
+        .arg(dir.path().join("west"))
+        .arg("-q")
+        .arg("-o")
+        .arg(dir.path().join("bag-west"))
+        .arg("--report")
+        .arg(&single)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let single: serde_json::Value = serde_json::from_slice(&std::fs::read(&single).unwrap()).unwrap();
+    assert!(single.get("shared_uris").is_none(), "{single:#}");
+}

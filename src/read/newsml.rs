@@ -347,7 +347,11 @@ mod tests {
         let no_guid =
             format!("<newsItem xmlns=\"{ns}\"><itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta></newsItem>");
         let sha = hex::encode(Sha256::digest(no_guid.as_bytes()));
-        assert_eq!(read_str(&no_guid).unwrap().uri, crate::model::uri_for_sha256(&sha), "no guid and no name: from the bytes");
+        assert_eq!(
+            read_str(&no_guid).unwrap().uri,
+            crate::model::uri_for_sha256(&sha),
+            "no guid and no name: from the bytes"
+        );
     }
 
     #[test]
