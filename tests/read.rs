@@ -439,8 +439,14 @@ fn no_sidecar_option() {
 }
 
 #[test]
-fn same_bytes_same_uri_different_ids() {
+fn same_source_url_same_uri_different_ids() {
+    // The two files hold the same bytes, so the same source URL, which names the article: one
+    // URI, whatever the files are called (their ids come from their names).
     let (a, b) = (article("duplicate-a.txt"), article("duplicate-b.txt"));
+    assert_eq!(
+        (a.uri_origin, b.uri_origin),
+        (newsarc::model::UriOrigin::SourceUrl, newsarc::model::UriOrigin::SourceUrl)
+    );
     assert_eq!(a.uri, b.uri);
     assert_ne!(a.id, b.id);
     assert_ne!(a.uri, article("sample-shape.txt").uri);
