@@ -1,9 +1,11 @@
 //! Loading an article: bytes from a file or standard input, the reader for its format, its
 //! sidecar metadata, the caller's overrides, and the timestamp formats require.
 //!
-//! Precedence: options over the sidecar over what the reader found. The version timestamp comes
-//! from, in order: an option or the sidecar, `SOURCE_DATE_EPOCH` (passed in by the caller), the
-//! file's modification time.
+//! Precedence: options over the sidecar over what the reader found. The URI is settled once all
+//! of them are applied ([`crate::read::settle_uri`]): a supplied URI, the source's identifier, a
+//! supplied id, the source URL, the input's path ([`ReadOptions::source_path`], by default its
+//! file name), its bytes. The version timestamp comes from, in order: an option or the sidecar,
+//! `SOURCE_DATE_EPOCH` (passed in by the caller), the file's modification time.
 
 use crate::model::{Article, LanguageOrigin, Overrides, SidecarFile, Timestamp, TimestampOrigin, Warning, WarningCode};
 use crate::read::{self, ReadError, ReadOptions, Reader};
@@ -121,7 +123,9 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
             .ok_or_else(|| LoadError::UnknownFormat { input: name.clone(), format: format.to_string() })?,
         None => read::reader_for(file_name.as_deref(), &bytes),
     };
-    let read_options = ReadOptions { source_name: file_name, ..options.read.clone() };
+    // A file's URI falls back on its path below the folder given, else on its file name.
+    let source_path = options.read.source_path.clone().or_else(|| file_name.clone());
+    let read_options = ReadOptions { source_name: file_name, source_path, ..options.read.clone() };
     let mut articles = reader
         .read_articles(&bytes, &read_options)
         .map_err(|source| LoadError::Read { input: name.clone(), source })?;
@@ -148,7 +152,8 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
         let seconds = mtime?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
         Some((Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)?, TimestampOrigin::FileTime))
     });
-    for article in &mut articles {
+    let id_supplied = options.overrides.id.is_some() || sidecar.as_ref().is_some_and(|(o, _)| o.id.is_some());
+    for (i, article) in articles.iter_mut().enumerate() {
         let own_id = article.id.clone();
         for (overrides, origin) in sidecar
             .iter()
@@ -172,6 +177,9 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
         if let (Some(source), Some((_, file))) = (article.source.as_mut(), sidecar.as_ref()) {
             source.sidecar = Some(file.clone());
         }
+        let basis =
+            read::UriBasis { id_supplied, path: read_options.source_path.as_deref(), part: many.then_some(i + 1) };
+        read::settle_uri(article, &basis);
         if article.version_created.is_none()
             && let Some((t, origin)) = timestamp
         {

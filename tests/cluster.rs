@@ -13,7 +13,8 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Writes a corpus of `n` small articles under `dir/corpus`, plus `dupes` files that repeat an
+/// Writes a corpus of `n` small articles (each with its source URL, which names it) under
+/// `dir/corpus`, plus `dupes` files that repeat an
 /// article's bytes under another name, and one empty file (which pack refuses). Gives every
 /// input's path, in the order written, and the refused one.
 fn corpus(dir: &Path, n: usize, dupes: usize) -> (Vec<PathBuf>, PathBuf) {
@@ -24,7 +25,7 @@ fn corpus(dir: &Path, n: usize, dupes: usize) -> (Vec<PathBuf>, PathBuf) {
         std::fs::create_dir_all(&folder).unwrap();
         let path = folder.join(format!("story-{i:05}.txt"));
         let text = format!(
-            "# Harbour board report {i}\n\nBRISTOL, March {} (Northwind) - The harbour board met on Tuesday to discuss item {i} of its agenda.\n\nMembers agreed to return to the question at the next meeting, {} days from now.\n",
+            "# Harbour board report {i}\n\nBRISTOL, March {} (Northwind) - The harbour board met on Tuesday to discuss item {i} of its agenda.\n\nMembers agreed to return to the question at the next meeting, {} days from now.\n\n---\n\n<https://example.org/harbour/{i}>\n",
             i % 28 + 1,
             i % 13 + 2
         );
@@ -194,6 +195,12 @@ fn merged_shards_are_byte_identical_to_one_pack_in_every_container() {
     // Copies under other names: some fall in another shard than their original (sharding goes
     // by name), and must still be packed once.
     corpus(dir, 60, 10);
+    // Articles nothing names (no source URL): their URIs come from their paths below `corpus`,
+    // which every shard's job sees alike.
+    for j in 0..6 {
+        let text = format!("# Ferry timetable note {j}\n\nThe winter timetable adds a sailing on day {j}.\n");
+        std::fs::write(dir.join(format!("corpus/desk-{}/note-{j}.txt", j % 7)), text).unwrap();
+    }
     // Run from the corpus's parent, naming it `corpus`: then pack records every input (and every
     // duplicate) by the same name, and merge can write what one pack writes.
     let newsarc_in_dir = || {
@@ -252,6 +259,9 @@ fn merged_shards_are_byte_identical_to_one_pack_in_every_container() {
     let index = zip_file(&dir.join("one/corpus.zip"), "/data/index.json");
     let index: serde_json::Value = serde_json::from_str(&index).unwrap();
     assert_eq!(index["duplicates"].as_array().unwrap().len(), 10);
+    let note = index["articles"].as_array().unwrap().iter().find(|a| a["id"] == "note-4").unwrap();
+    let namespace = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, b"newsarc path");
+    assert_eq!(note["uri"], format!("urn:uuid:{}", uuid::Uuid::new_v5(&namespace, b"desk-4/note-4.txt")));
 }
 
 fn walk(root: &Path) -> Vec<PathBuf> {

@@ -123,13 +123,25 @@ fn an_epub_identifier_that_is_not_a_uri_becomes_one() {
     assert_eq!(read.uri, "urn:uuid:b2b8012e-6d3e-5e39-b9d8-646588ea012b");
     assert_eq!(read.original_id.as_ref().map(|o| (o.role.as_str(), o.value.as_str())), Some(("identifier", "NOID")));
     assert_eq!(json(&read, "ninjs")["altIds"][0], serde_json::json!({"role": "identifier", "value": "NOID"}));
-    // An empty one: derived from the bytes, and said.
+    // An empty one: derived from what else names the article, its source URL, and said.
     let empty = retitle_identifier(&book, &article.uri, "");
     let read = newsarc::read::epub::read(&empty, &ReadOptions::default()).unwrap();
-    let sha = sha256_hex(&empty);
-    assert_eq!(read.uri, newsarc::model::uri_for_sha256(&sha));
+    let url = article.source_url.as_deref().unwrap();
+    let namespace = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, b"newsarc source url");
+    assert_eq!(read.uri, format!("urn:uuid:{}", uuid::Uuid::new_v5(&namespace, url.as_bytes())));
+    assert_eq!(read.uri_origin, newsarc::model::UriOrigin::SourceUrl);
     assert!(read.original_id.is_none());
     assert!(read.warnings.iter().any(|w| w.code == WarningCode::NoIdentifier));
+    // Without one either, and without a name: from the bytes, and said.
+    let mut bare = article.clone();
+    bare.source_url = None;
+    let no_url = retitle_identifier(&rendition(&bare, "epub"), &article.uri, "");
+    let read = newsarc::read::epub::read(&no_url, &ReadOptions::default()).unwrap();
+    let namespace = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, b"newsarc article");
+    let sha = sha256_hex(&no_url);
+    assert_eq!(read.uri, format!("urn:uuid:{}", uuid::Uuid::new_v5(&namespace, format!("sha256:{sha}").as_bytes())));
+    assert_eq!(read.uri_origin, newsarc::model::UriOrigin::Digest);
+    assert!(read.warnings.iter().any(|w| w.code == WarningCode::UriFromDigest));
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -22,10 +22,11 @@ fn read_back(article: &Article, bytes: &[u8]) -> Article {
     newsml::read(bytes, &options).unwrap_or_else(|e| panic!("{}: {e}", article.id))
 }
 
-/// The metadata record without what describes the input file rather than the article.
+/// The metadata record without what describes the input file rather than the article (where the
+/// URI, language and timestamp came from: read back, each comes from the document).
 fn record_of_article(article: &Article) -> serde_json::Value {
     let mut record: serde_json::Value = serde_json::from_slice(&rendition(article, "metadata")).unwrap();
-    for key in ["source", "warnings", "language_origin", "version_created_origin", "renditions"] {
+    for key in ["source", "warnings", "uri_origin", "language_origin", "version_created_origin", "renditions"] {
         record.as_object_mut().unwrap().remove(key);
     }
     record

@@ -87,7 +87,8 @@ fn headline_only_file() {
     let a = article("headline-only.txt");
     assert_eq!(a.headline.as_deref(), Some("Storm warning lifted for the Osk valley"));
     assert!(a.body.is_empty());
-    assert_eq!(codes(&a), vec![WarningCode::NoBody, WarningCode::LanguageUncertain]);
+    // No source URL either: the URI comes from the file's path, and that is said.
+    assert_eq!(codes(&a), vec![WarningCode::NoBody, WarningCode::LanguageUncertain, WarningCode::UriFromPath]);
     assert_eq!((a.language.as_str(), a.language_origin), ("und", LanguageOrigin::Undetermined));
 }
 
@@ -438,8 +439,14 @@ fn no_sidecar_option() {
 }
 
 #[test]
-fn same_bytes_same_uri_different_ids() {
+fn same_source_url_same_uri_different_ids() {
+    // The two files hold the same bytes, so the same source URL, which names the article: one
+    // URI, whatever the files are called (their ids come from their names).
     let (a, b) = (article("duplicate-a.txt"), article("duplicate-b.txt"));
+    assert_eq!(
+        (a.uri_origin, b.uri_origin),
+        (newsarc::model::UriOrigin::SourceUrl, newsarc::model::UriOrigin::SourceUrl)
+    );
     assert_eq!(a.uri, b.uri);
     assert_ne!(a.id, b.id);
     assert_ne!(a.uri, article("sample-shape.txt").uri);

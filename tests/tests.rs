@@ -25,6 +25,7 @@ mod regression;
 mod safety;
 mod site;
 mod snapshots;
+mod uri;
 mod validate;
 #[cfg(feature = "xsd")]
 mod xsd;

@@ -124,10 +124,10 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
     // files written on all cores, then reported here in input order.
     for batch in all.inputs.chunks(64) {
         let prepared: Vec<Result<Vec<Converted>, String>> =
-            pool.install(|| batch.par_iter().map(|input| prepare(input, &options, &to)).collect());
+            pool.install(|| batch.par_iter().map(|source| prepare(source, &options, &to)).collect());
         let mut entries: Vec<(Option<Converted>, InputReport)> = Vec::new();
-        for (input, converted) in batch.iter().zip(prepared) {
-            let name = input.to_string();
+        for (source, converted) in batch.iter().zip(prepared) {
+            let name = source.input.to_string();
             let converted = match converted {
                 Ok(converted) => converted,
                 Err(err) => {
@@ -252,7 +252,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<Outcome> {
 
 /// The inputs of a run: files and standard input as given, folders walked as `pack` walks them.
 struct Expanded {
-    inputs: Vec<Input>,
+    inputs: Vec<Source>,
     skipped: Vec<Skipped>,
     /// Folders (or parts of them) that could not be read.
     bad: Vec<Skipped>,
@@ -264,14 +264,32 @@ fn expand(args: &ConvertArgs, destination: Option<&std::path::Path>) -> Expanded
     for arg in &args.inputs {
         if arg.is_dir() {
             let found = gather(std::slice::from_ref(arg), &extensions, destination);
-            all.inputs.extend(found.files.into_iter().map(|f| Input::Path(f.path)));
+            all.inputs.extend(
+                found.files.into_iter().map(|f| Source { input: Input::Path(f.path), path: Some(f.source_path) }),
+            );
             all.skipped.extend(found.skipped);
             all.bad.extend(found.bad);
         } else {
-            all.inputs.push(Input::from_arg(arg));
+            all.inputs.push(Source { input: Input::from_arg(arg), path: None });
         }
     }
     all
+}
+
+/// One input, and its path below the folder named when it was found in one (what its URI
+/// derives from when nothing names the article; a file named alone: its file name).
+struct Source {
+    input: Input,
+    path: Option<String>,
+}
+
+impl Source {
+    /// The load options for this input.
+    fn options(&self, options: &LoadOptions) -> LoadOptions {
+        let mut options = options.clone();
+        options.read.source_path = self.path.clone();
+        options
+    }
 }
 
 fn shown_list(paths: &[PathBuf]) -> String {
@@ -312,8 +330,9 @@ struct Converted {
 
 /// One input read and rendered (on a worker thread): its articles (a newsMessage or a collection
 /// EPUB holds several); the error names the input.
-fn prepare(input: &Input, options: &LoadOptions, to: &[&str]) -> Result<Vec<Converted>, String> {
-    let articles = load_all(input, options).map_err(|e| e.to_string())?;
+fn prepare(source: &Source, options: &LoadOptions, to: &[&str]) -> Result<Vec<Converted>, String> {
+    let input = &source.input;
+    let articles = load_all(input, &source.options(options)).map_err(|e| e.to_string())?;
     Ok(articles
         .into_iter()
         .map(|article| {
@@ -325,9 +344,9 @@ fn prepare(input: &Input, options: &LoadOptions, to: &[&str]) -> Result<Vec<Conv
 
 /// The inputs of a run (as given, and the files found in folders) and their sidecar files:
 /// what no output may replace.
-fn guard(args: &[PathBuf], found: &[Input]) -> Guard {
+fn guard(args: &[PathBuf], found: &[Source]) -> Guard {
     let mut guard = Guard::new();
-    let files = found.iter().filter_map(|i| match i {
+    let files = found.iter().filter_map(|s| match &s.input {
         Input::Path(p) => Some(p),
         Input::Stdin => None,
     });
@@ -372,7 +391,7 @@ fn book(args: ConvertArgs, guard: &Guard, all: Expanded) -> anyhow::Result<Outco
     guard.check(&path, newsarc::output::Kind::File)?;
     let mut inputs = all.inputs;
     if !args.keep_order {
-        inputs.sort_by(|a, b| input_key(a).cmp(input_key(b)));
+        inputs.sort_by(|a, b| input_key(&a.input).cmp(input_key(&b.input)));
     }
     let mut articles = Vec::new();
     let mut bad = all.bad.len();
@@ -380,8 +399,9 @@ fn book(args: ConvertArgs, guard: &Guard, all: Expanded) -> anyhow::Result<Outco
         eprintln!("newsarc: error: {}: {}", b.path, b.reason);
     }
     let count = inputs.len() + all.bad.len();
-    for input in inputs {
-        match load_all(&input, &options) {
+    for source in inputs {
+        let input = &source.input;
+        match load_all(input, &source.options(&options)) {
             Ok(found) => {
                 for article in found {
                     if !args.say.quiet {

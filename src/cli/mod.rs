@@ -142,7 +142,8 @@ struct ReadArgs {
     /// Version timestamp, RFC 3339 (default: SOURCE_DATE_EPOCH, else the file's modification time)
     #[arg(long, value_name = "TIMESTAMP", help_heading = "Metadata")]
     created: Option<Timestamp>,
-    /// Article id (one input only); by default from the file name
+    /// Article id (one input only); by default from the file name. Given, it also names the
+    /// article's URI when the input has no identifier of its own
     #[arg(long, help_heading = "Metadata")]
     id: Option<String>,
     /// Headline, replacing the one in the text
@@ -154,7 +155,7 @@ struct ReadArgs {
     /// Publisher, replacing the one in the text
     #[arg(long, help_heading = "Metadata")]
     publisher: Option<String>,
-    /// Source URL, replacing the one in the text
+    /// Source URL, replacing the one in the text (without an id, it names the article's URI)
     #[arg(long, value_name = "URL", help_heading = "Metadata")]
     source_url: Option<String>,
 }
@@ -183,7 +184,12 @@ impl ReadArgs {
             None => None,
         };
         Ok(LoadOptions {
-            read: ReadOptions { source_name: None, lossy: self.lossy, max_input_size: self.max_input_size },
+            read: ReadOptions {
+                source_name: None,
+                source_path: None,
+                lossy: self.lossy,
+                max_input_size: self.max_input_size,
+            },
             format,
             overrides,
             no_sidecar: self.no_sidecar,

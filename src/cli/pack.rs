@@ -3,6 +3,7 @@
 use super::{ContainerArg, Outcome, ReadArgs, Verbosity, jobs, plural};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use newsarc::model::UriOrigin;
 use newsarc::output::{Guard, Kind};
 use newsarc::package::bag::{Algorithm, is_tag_text};
 use newsarc::package::inputs;
@@ -53,7 +54,7 @@ pub struct PackArgs {
     /// File extensions that make a file in a folder an article, comma-separated
     #[arg(long, value_delimiter = ',', default_value = "txt")]
     ext: Vec<String>,
-    /// Write a JSON report (bad, skipped, duplicate and renamed inputs) to FILE (`-`: stdout)
+    /// Write a JSON report (bad, skipped, duplicate and renamed inputs, URIs shared) to FILE (`-`: stdout)
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
     /// Replace OUT (and the --report file) if it exists and differs: only a bag or a file, never
@@ -252,6 +253,20 @@ fn summarize(report: &newsarc::package::pack::PackReport, files: usize, say: Ver
         }
         for r in &report.renamed {
             eprintln!("newsarc: {}: packed as `{}` ({})", r.path, r.id, r.reason);
+        }
+        for u in &report.shared_uris {
+            let by = match u.uri_origin {
+                UriOrigin::SourceUrl => "the same source URL",
+                UriOrigin::Id => "the same id",
+                UriOrigin::Path => "the same path below the folders named",
+                UriOrigin::Supplied => "the same URI supplied",
+                UriOrigin::Guid | UriOrigin::Identifier => "the same identifier in the source",
+                UriOrigin::Digest => "the same bytes",
+            };
+            eprintln!(
+                "newsarc: warning: {}: article `{}` has the URI of article `{}` ({by}), {}; both are packed, and an archive keeping one object per URI takes them for one article",
+                u.path, u.id, u.same_as, u.uri
+            );
         }
     }
     if say.verbose {

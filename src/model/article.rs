@@ -1,6 +1,8 @@
 //! The article and the source file it was read from.
 
-use super::{Block, Dateline, Direction, LanguageOrigin, Overrides, PartialDate, Timestamp, TimestampOrigin, Warning};
+use super::{
+    Block, Dateline, Direction, LanguageOrigin, Overrides, PartialDate, Timestamp, TimestampOrigin, UriOrigin, Warning,
+};
 use serde::{Deserialize, Serialize};
 
 /// One news article: everything a reader learned, ready for any writer.
@@ -8,8 +10,12 @@ use serde::{Deserialize, Serialize};
 pub struct Article {
     /// Safe, stable name (`[A-Za-z0-9._-]`), used for file names in packages.
     pub id: String,
-    /// Stable URN shared by every rendition (NewsML-G2 guid, EPUB identifier, ninjs uri).
+    /// Stable URI shared by every rendition (NewsML-G2 guid, EPUB identifier, ninjs uri): it
+    /// names the article, so a corrected version keeps it (see [`UriOrigin`] for where it comes
+    /// from, and `crate::read::settle_uri`).
     pub uri: String,
+    /// Where `uri` came from.
+    pub uri_origin: UriOrigin,
     /// The identifier the source gave when it was not a URI (`uri` was derived from it), kept so
     /// nothing is lost: a NewsML-G2 guid (`guid`) or an EPUB `dc:identifier` (`identifier`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -94,7 +100,9 @@ pub enum LineEndings {
 
 impl Article {
     /// Applies supplied metadata; every value present wins over what the reader found.
-    /// `origin` says where a language tag came from.
+    /// `origin` says where a language tag came from. A supplied URI is taken as it is; a URI
+    /// derived from what was replaced here (an id, a source URL) is derived again by the loader,
+    /// once every override is applied (`crate::read::settle_uri`).
     pub fn apply(&mut self, overrides: &Overrides, origin: LanguageOrigin) {
         let o = overrides.clone();
         if let Some(id) = o.id {
@@ -102,6 +110,7 @@ impl Article {
         }
         if let Some(uri) = o.uri {
             self.uri = uri;
+            self.uri_origin = UriOrigin::Supplied;
         }
         if let Some(date) = o.date {
             // A year completes the dateline's month and day; a date that disagrees replaces it.

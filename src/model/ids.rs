@@ -1,5 +1,16 @@
 //! Article ids (safe file names) and URNs.
+//!
+//! An article's URI names the article, not its bytes, so a corrected article keeps it. It comes
+//! from the first of these that there is ([`UriOrigin`], in order): a URI supplied; the
+//! identifier the source gives (a NewsML-G2 guid, an EPUB `dc:identifier`); a supplied id
+//! ([`uri_for_id`]); the source URL ([`uri_for_source_url`]); the input's path below the folder
+//! given ([`uri_for_path`]); the source's SHA-256 ([`uri_for_sha256`]). Each derived URI is a
+//! `urn:uuid:` name-based (version 5) UUID in a namespace of newsarc's own, one per kind, so two
+//! kinds never give the same URN for the same text. The namespaces are version 5 UUIDs of
+//! `newsarc <kind>` in the OID namespace (`kind`: `article` for the SHA-256, `identifier`, `id`,
+//! `source url`, `path`).
 
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Longest id, in bytes.
@@ -38,20 +49,71 @@ pub fn safe_id_from_name(stem: &str) -> Option<String> {
     (!id.is_empty()).then(|| id.to_string())
 }
 
-/// The article's URN: a name-based (version 5) UUID of its source bytes' SHA-256, so the same
-/// bytes always get the same URN, whatever the file is called.
+/// Where an article's URI came from, in the order of precedence: the first that there is gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UriOrigin {
+    /// Supplied (a sidecar `uri`, or an option): used as it is.
+    Supplied,
+    /// A NewsML-G2 item's guid: itself when it is a URI, else [`uri_for_identifier`] of it.
+    Guid,
+    /// An EPUB's `dc:identifier` (or a newsarc chapter's URI): as a guid is.
+    Identifier,
+    /// A supplied id (a sidecar `id`, or `--id`): [`uri_for_id`].
+    Id,
+    /// The source URL (the text's footer, the document's link, or supplied): [`uri_for_source_url`].
+    SourceUrl,
+    /// The input's path below the folder given, or its file name: [`uri_for_path`]. Moving or
+    /// renaming the file changes it.
+    Path,
+    /// The source's SHA-256 (standard input, nothing else naming it): [`uri_for_sha256`]. Any
+    /// edit changes it.
+    Digest,
+}
+
+impl UriOrigin {
+    /// Whether the source itself, or the caller, gave the URI (it is not derived by newsarc from
+    /// another name).
+    pub fn is_given(self) -> bool {
+        matches!(self, UriOrigin::Supplied | UriOrigin::Guid | UriOrigin::Identifier)
+    }
+}
+
+/// A `urn:uuid:` of `name` in the namespace `newsarc <kind>`.
+fn urn(kind: &str, name: &str) -> String {
+    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("newsarc {kind}").as_bytes());
+    format!("urn:uuid:{}", Uuid::new_v5(&namespace, name.as_bytes()))
+}
+
+/// The URN of an article named by nothing but its bytes: a name-based (version 5) UUID of
+/// `sha256:<hex>`, so the same bytes always get the same URN, whatever the file is called.
 pub fn uri_for_sha256(sha256_hex: &str) -> String {
-    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_OID, b"newsarc article");
-    let id = Uuid::new_v5(&namespace, format!("sha256:{sha256_hex}").as_bytes());
-    format!("urn:uuid:{id}")
+    urn("article", &format!("sha256:{sha256_hex}"))
+}
+
+/// The URN of an article given an id (a sidecar `id`, `--id`): a version 5 UUID of the id.
+pub fn uri_for_id(id: &str) -> String {
+    urn("id", id)
+}
+
+/// The URN of an article from its source URL, exactly as given: a version 5 UUID of the URL.
+pub fn uri_for_source_url(url: &str) -> String {
+    urn("source url", url)
+}
+
+/// The URN of an article named by nothing but where its file is: a version 5 UUID of its path
+/// below the folder given (`desk-1/a.txt`), `/`-separated, in Unicode NFC (so a name a file
+/// system stores decomposed gives the same URN).
+pub fn uri_for_path(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    urn("path", &path.nfc().collect::<String>())
 }
 
 /// The URI of an article whose source gave an identifier that is not a URI (a NewsML-G2 guid
 /// `simplest-test`, an EPUB identifier `NOID`): a name-based (version 5) UUID of that identifier,
 /// in a namespace of newsarc's own, so the same identifier always gets the same URN.
 pub fn uri_for_identifier(identifier: &str) -> String {
-    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_OID, b"newsarc identifier");
-    format!("urn:uuid:{}", Uuid::new_v5(&namespace, identifier.as_bytes()))
+    urn("identifier", identifier)
 }
 
 #[cfg(test)]
@@ -86,6 +148,36 @@ mod tests {
         assert_ne!(a, uri_for_identifier("simplest-test2"));
         assert_ne!(a, uri_for_sha256("simplest-test"), "its own namespace");
         assert!(a.starts_with("urn:uuid:") && a.len() == 45 && &a[23..24] == "5", "{a}");
+    }
+
+    #[test]
+    fn derived_uris_are_v5_uuids_in_the_documented_namespaces() {
+        // Computed with Python's uuid module: uuid5(uuid5(NAMESPACE_OID, "newsarc <kind>"), name).
+        assert_eq!(uri_for_id("anv-es-0042"), "urn:uuid:62c106e1-d4af-5f01-9470-788a9a4e7fc8");
+        assert_eq!(
+            uri_for_source_url("https://example.org/en/news/regional/4820-velloria-otter"),
+            "urn:uuid:2a0135c5-a6f3-5a48-bb63-7bf9ffa4aa46"
+        );
+        assert_eq!(uri_for_path("desk-1/a.txt"), "urn:uuid:820a9394-5cc4-581a-80d9-a07a1edda52d");
+        assert_eq!(uri_for_sha256("ab"), "urn:uuid:5cdef6a8-9bda-52a2-86b0-4e804858e778");
+    }
+
+    #[test]
+    fn each_kind_has_its_own_namespace() {
+        let name = "https://example.org/a";
+        let all = [uri_for_id(name), uri_for_source_url(name), uri_for_path(name), uri_for_identifier(name)];
+        let distinct: std::collections::BTreeSet<&String> = all.iter().collect();
+        assert_eq!(distinct.len(), all.len(), "{all:?}");
+    }
+
+    #[test]
+    fn a_path_is_compared_in_nfc() {
+        // `ñandú` as macOS stores it (decomposed) and as typed (composed): one path, one URI.
+        let composed = "desk/\u{F1}and\u{FA}.txt";
+        let decomposed = "desk/n\u{303}andu\u{301}.txt";
+        assert_eq!(uri_for_path(decomposed), uri_for_path(composed));
+        assert_eq!(uri_for_path(composed), "urn:uuid:934edc9d-8908-54a9-a5f3-3975c6c86961");
+        assert_ne!(uri_for_path("desk/a.txt"), uri_for_path("desk/b.txt"));
     }
 
     #[test]

@@ -24,7 +24,10 @@ pub use article::{Article, LineEndings, OriginalId, SidecarFile, SourceFile};
 pub use block::{Alignment, Block, Inline, ListItem, MAX_NESTING};
 pub use date::{DateError, PartialDate, Timestamp, TimestampOrigin};
 pub use dateline::Dateline;
-pub use ids::{is_safe_id, safe_id_from_name, uri_for_identifier, uri_for_sha256};
+pub use ids::{
+    UriOrigin, is_safe_id, safe_id_from_name, uri_for_id, uri_for_identifier, uri_for_path, uri_for_sha256,
+    uri_for_source_url,
+};
 pub use language::{Direction, LanguageOrigin};
 pub use overrides::{Overrides, is_language_tag, is_uri};
 pub use warning::{Warning, WarningCode};

@@ -50,13 +50,22 @@ pub enum WarningCode {
     #[serde(rename = "NA-READ-013")]
     MessageItemSkipped,
     /// The source has no identifier (a NewsML-G2 item without a guid, an EPUB without a
-    /// `dc:identifier`); the URI was derived from the source's SHA-256.
+    /// `dc:identifier`); the URI was derived from what else names the article (a supplied id, the
+    /// source URL, the file's path: see `uri_origin`).
     #[serde(rename = "NA-READ-014")]
     NoIdentifier,
     /// The version timestamp is the input file's modification time: no option, sidecar or
     /// SOURCE_DATE_EPOCH gave one, and a copy of the file changes it.
     #[serde(rename = "NA-READ-015")]
     VersionFromFileTime,
+    /// Nothing names the article (no supplied URI or id, no identifier in the source, no source
+    /// URL): its URI was derived from the input's path, and moving or renaming the file changes it.
+    #[serde(rename = "NA-READ-016")]
+    UriFromPath,
+    /// Nothing names the article and it came from standard input: its URI was derived from its
+    /// bytes' SHA-256, and any edit changes it.
+    #[serde(rename = "NA-READ-017")]
+    UriFromDigest,
 }
 
 impl WarningCode {
@@ -84,6 +93,8 @@ impl WarningCode {
             WarningCode::MessageItemSkipped => "NA-READ-013",
             WarningCode::NoIdentifier => "NA-READ-014",
             WarningCode::VersionFromFileTime => "NA-READ-015",
+            WarningCode::UriFromPath => "NA-READ-016",
+            WarningCode::UriFromDigest => "NA-READ-017",
         }
     }
 }

@@ -25,6 +25,11 @@ pub struct Skipped {
 pub struct InputFile {
     pub path: PathBuf,
     pub name: String,
+    /// Its path below the folder named, `/`-separated (`desk-1/a.txt` for `corpus/desk-1/a.txt`
+    /// when `corpus` was named); a file named alone: its file name. What the article's URI
+    /// derives from when nothing names it (see `crate::read::settle_uri`), so the same corpus
+    /// walked from anywhere gives the same URIs.
+    pub source_path: String,
 }
 
 /// The article files to pack, in order, and what was left out.
@@ -54,7 +59,7 @@ pub fn gather(paths: &[PathBuf], extensions: &[String], destination: Option<&Pat
         } else {
             let name =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            inputs.files.push(InputFile { path: path.clone(), name });
+            inputs.files.push(InputFile { path: path.clone(), source_path: name.clone(), name });
         }
     }
     inputs.files.sort_by(|a, b| a.path.as_os_str().as_encoded_bytes().cmp(b.path.as_os_str().as_encoded_bytes()));
@@ -125,12 +130,15 @@ fn walk(root: &Path, extensions: &[String], destination: Option<&Path>, inputs: 
         }
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         if extensions.contains(&extension) {
-            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
+            let below = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            let relative = below.to_string_lossy().into_owned();
+            let source_path: Vec<String> =
+                below.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             let name = match &root_name {
                 Some(root_name) => format!("{root_name}/{relative}"),
                 None => relative,
             };
-            inputs.files.push(InputFile { path: entry.into_path(), name });
+            inputs.files.push(InputFile { path: entry.into_path(), name, source_path: source_path.join("/") });
         } else {
             inputs.skipped.push(Skipped { path: shown, reason: format!("not an article file (.{extension})") });
         }
@@ -151,6 +159,31 @@ pub fn parse_list(bytes: &[u8], nul_separated: bool) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_paths_are_below_the_folder_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(corpus.join("desk-1/inner")).unwrap();
+        for f in ["desk-1/a.txt", "desk-1/inner/b.txt", "c.txt"] {
+            std::fs::write(corpus.join(f), "# A\n\nText.\n").unwrap();
+        }
+        let txt = ["txt".to_string()];
+        let paths = |given: &[PathBuf]| -> Vec<(String, String)> {
+            gather(given, &txt, None).files.into_iter().map(|f| (f.name, f.source_path)).collect()
+        };
+        assert_eq!(
+            paths(std::slice::from_ref(&corpus)),
+            [
+                ("corpus/c.txt".to_string(), "c.txt".to_string()),
+                ("corpus/desk-1/a.txt".to_string(), "desk-1/a.txt".to_string()),
+                ("corpus/desk-1/inner/b.txt".to_string(), "desk-1/inner/b.txt".to_string()),
+            ]
+        );
+        // The same folder named from below gives paths below it; a file named alone, its name.
+        assert_eq!(paths(&[corpus.join("desk-1/inner")]), [("inner/b.txt".to_string(), "b.txt".to_string())]);
+        assert_eq!(paths(&[corpus.join("desk-1/a.txt")]), [("a.txt".to_string(), "a.txt".to_string())]);
+    }
 
     #[test]
     fn lists_split_on_lines_or_nul() {

@@ -8,8 +8,9 @@
 //!
 //! Ids are the articles' ids, made unique: a second article wanting a taken id gets the first
 //! eight hex digits of its SHA-256 appended, so nothing is overwritten. The same bytes under two
-//! names are packed once; the other name is recorded as a duplicate. A bad article is left out and
-//! reported. The bag is written beside the output under a partial name and moved into place only
+//! names are packed once; the other name is recorded as a duplicate. Articles whose URI an
+//! earlier article of the bag has (one source URL, one supplied id, one path below two folders
+//! named) are packed and listed (`shared_uris`). A bad article is left out and reported. The bag is written beside the output under a partial name and moved into place only
 //! when complete, under the output policy of [`crate::output`]: inputs are never replaced, an
 //! existing output only with `force` and only if it is a bag or a file, an identical one is left
 //! as it is. No bag is written when no article was packed (but for a shard: its group needs it).
@@ -181,6 +182,11 @@ pub struct PackReport {
     pub skipped: Vec<Skipped>,
     pub duplicates: Vec<Duplicate>,
     pub renamed: Vec<Renamed>,
+    /// Articles whose URI another article of this bag has already (the same source URL, the
+    /// same supplied id, the same path below two folders named): packed, and listed, since an
+    /// archive keeping one object per URI would take them for versions of one article.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_uris: Vec<SharedUri>,
     /// Files that belong to other shards.
     pub other_shards: usize,
     /// Reader warnings of the packed articles, each with its input.
@@ -232,6 +238,17 @@ pub struct BadInput {
 pub struct Duplicate {
     pub path: String,
     /// The id of the article with the same bytes.
+    pub same_as: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedUri {
+    pub path: String,
+    pub id: String,
+    pub uri: String,
+    /// Where the URI came from.
+    pub uri_origin: crate::model::UriOrigin,
+    /// The id of the article packed first with this URI.
     pub same_as: String,
 }
 
@@ -426,10 +443,11 @@ pub fn pack(
         .num_threads(options.jobs.max(1))
         .build()
         .map_err(|e| PackError::Invalid(format!("cannot start worker threads: {e}")))?;
-    // What must be remembered per article to keep ids unique and pack same bytes once; the
-    // only state that grows with the corpus (about 150 bytes an article).
+    // What must be remembered per article to keep ids unique, pack same bytes once and find
+    // URIs shared; the only state that grows with the corpus (about 250 bytes an article).
     let mut ids: HashMap<Box<str>, Box<str>> = HashMap::new();
     let mut by_digest: HashMap<([u8; 32], usize), Box<str>> = HashMap::new();
+    let mut uris: HashMap<Box<str>, Box<str>> = HashMap::new();
     let mut done = 0usize;
 
     let mine: Vec<&InputFile> = match options.shard {
@@ -505,6 +523,18 @@ pub fn pack(
                     }
                     ids.insert(item.article.id.as_str().into(), item.file.path.display().to_string().into());
                     by_digest.insert((digest, position), item.article.id.as_str().into());
+                    match uris.get(item.article.uri.as_str()) {
+                        Some(first) => report.shared_uris.push(SharedUri {
+                            path: item.file.path.display().to_string(),
+                            id: item.article.id.clone(),
+                            uri: item.article.uri.clone(),
+                            uri_origin: item.article.uri_origin,
+                            same_as: first.to_string(),
+                        }),
+                        None => {
+                            uris.insert(item.article.uri.as_str().into(), item.article.id.as_str().into());
+                        }
+                    }
                     let path = item.file.path.display().to_string();
                     report.warnings.extend(
                         item.article.warnings.iter().map(|w| InputWarning { path: path.clone(), warning: w.clone() }),
@@ -542,7 +572,10 @@ fn prepare(file: &InputFile, options: &PackOptions, preparer: &Preparer) -> Resu
     let bad = |error: String| BadInput { path: file.path.display().to_string(), error };
     // The error names the input; the report names it already (a sidecar's name stays).
     let prefix = format!("{}: ", file.path.display());
-    let (articles, bytes) = load_all_with_bytes(&Input::Path(file.path.clone()), &options.load).map_err(|e| {
+    // The URI of an article nothing names derives from its path below the folder named.
+    let mut load = options.load.clone();
+    load.read.source_path = Some(file.source_path.clone());
+    let (articles, bytes) = load_all_with_bytes(&Input::Path(file.path.clone()), &load).map_err(|e| {
         let message = e.to_string();
         bad(message.strip_prefix(&prefix).unwrap_or(&message).to_string())
     })?;

@@ -15,7 +15,7 @@ use super::xml::{self, Element};
 use super::{ReadError, ReadOptions, dateline, language};
 use crate::model::text::{plain_text, word_count};
 use crate::model::{
-    Article, Block, Direction, LanguageOrigin, PartialDate, SourceFile, Timestamp, Warning, WarningCode,
+    Article, Block, Direction, LanguageOrigin, PartialDate, SourceFile, Timestamp, UriOrigin, Warning, WarningCode,
     is_language_tag,
 };
 use sha2::{Digest, Sha256};
@@ -184,7 +184,7 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
     let base_id = super::default_id(options.source_name.as_deref(), &sha256);
     if meta.ours {
         let many = documents.len() > 1;
-        return documents
+        let mut articles = documents
             .iter()
             .enumerate()
             .map(|(i, (_, doc))| {
@@ -197,7 +197,9 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
                     a
                 })
             })
-            .collect();
+            .collect::<Result<Vec<Article>, ReadError>>()?;
+        super::settle_uris(&mut articles, false, super::uri_path(options));
+        return Ok(articles);
     }
     // Another producer's book: its chapters in order as one article.
     let mut body = Vec::new();
@@ -220,7 +222,9 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
     };
     let mut article = article(body, parts, &meta, lang, dir, base_id, source);
     article.warnings.extend(skipped);
-    Ok(vec![article])
+    let mut articles = vec![article];
+    super::settle_uris(&mut articles, false, super::uri_path(options));
+    Ok(articles)
 }
 
 /// The child of `parent` with class `class`.
@@ -302,17 +306,22 @@ fn article(
     if body.is_empty() {
         warnings.push(Warning::new(WarningCode::NoBody, "the publication has no body text"));
     }
-    // A dc:identifier that is not a URI (`NOID`, an ISBN) gives a derived URI and is kept.
-    let (uri, original_id) = super::uri_from_identifier(meta.identifier.as_deref(), "identifier", &source.sha256);
-    if meta.identifier.as_deref().is_none_or(|i| i.trim().is_empty()) {
-        warnings.push(Warning::new(
-            WarningCode::NoIdentifier,
-            "the publication has no dc:identifier (EPUB requires one); its URI was derived from the bytes",
-        ));
-    }
+    // A dc:identifier that is not a URI (`NOID`, an ISBN) gives a derived URI and is kept; with
+    // none, the caller settles the URI from what else names the article.
+    let (uri, uri_origin, original_id) = match super::uri_from_identifier(meta.identifier.as_deref(), "identifier") {
+        Some((uri, original_id)) => (uri, UriOrigin::Identifier, original_id),
+        None => {
+            warnings.push(Warning::new(
+                WarningCode::NoIdentifier,
+                "the publication has no dc:identifier (EPUB requires one); its URI is derived from what else names it (a supplied id, its source URL, its path, its bytes), as uri_origin says",
+            ));
+            (String::new(), UriOrigin::Digest, None)
+        }
+    };
     Article {
         id,
         uri,
+        uri_origin,
         original_id,
         headline: parts.headline,
         byline: parts.byline,

@@ -15,7 +15,7 @@ use crate::format::newsml::NAMESPACE;
 use crate::model::text::{plain_text, word_count};
 use crate::model::{
     Article, Block, Dateline, Direction, Inline, LanguageOrigin, OriginalId, PartialDate, SourceFile, Timestamp,
-    Warning, WarningCode,
+    UriOrigin, Warning, WarningCode,
 };
 use sha2::{Digest, Sha256};
 
@@ -68,7 +68,9 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
     let root = &doc.root;
     if root.name != "newsMessage" || root.namespace.as_deref() != Some(NAMESPACE) {
         let item = news_item(root)?;
-        return Ok(vec![item_article(item, warnings, base_id, &sha256, source)]);
+        let mut articles = vec![item_article(item, warnings, base_id, source)];
+        super::settle_uris(&mut articles, false, super::uri_path(options));
+        return Ok(articles);
     }
     let items: Vec<&Element> = root.child("itemSet").map(|s| s.elements().collect()).unwrap_or_default();
     let mut articles: Vec<Article> = Vec::new();
@@ -100,9 +102,7 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
             id.push('x');
         }
         ids.insert(id.clone());
-        // Items without a guid get a URI from the message's SHA-256 and their place in it.
-        let fallback = format!("{sha256}:{}", i + 1);
-        articles.push(item_article(item, warnings.clone(), id, &fallback, source.clone()));
+        articles.push(item_article(item, warnings.clone(), id, source.clone()));
     }
     if articles.is_empty() {
         let why: Vec<String> = skipped.iter().map(|w| w.message.clone()).collect();
@@ -112,18 +112,24 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
         )));
     }
     articles[0].warnings.extend(skipped);
+    // Items without a guid get a URI from what else names them, and their place in the message.
+    super::settle_uris(&mut articles, false, super::uri_path(options));
     Ok(articles)
 }
 
-/// One text newsItem as an article. `fallback`: what the URI derives from when the item has no guid.
-fn item_article(item: &Element, mut warnings: Vec<Warning>, id: String, fallback: &str, source: SourceFile) -> Article {
-    let (uri, mut original_id) = super::uri_from_identifier(item.attribute("guid"), "guid", fallback);
-    if item.attribute("guid").is_none_or(|g| g.trim().is_empty()) {
-        warnings.push(Warning::new(
-            WarningCode::NoIdentifier,
-            "the newsItem has no guid (NewsML-G2 requires one); its URI was derived from the bytes",
-        ));
-    }
+/// One text newsItem as an article. An item without a guid is given its URI by the caller
+/// ([`super::settle_uris`]).
+fn item_article(item: &Element, mut warnings: Vec<Warning>, id: String, source: SourceFile) -> Article {
+    let (uri, uri_origin, mut original_id) = match super::uri_from_identifier(item.attribute("guid"), "guid") {
+        Some((uri, original_id)) => (uri, UriOrigin::Guid, original_id),
+        None => {
+            warnings.push(Warning::new(
+                WarningCode::NoIdentifier,
+                "the newsItem has no guid (NewsML-G2 requires one); its URI is derived from what else names it (a supplied id, its source URL, its path, its bytes), as uri_origin says",
+            ));
+            (String::new(), UriOrigin::Digest, None)
+        }
+    };
     let item_meta = item.child("itemMeta");
     let content_meta = item.child("contentMeta");
     let meta_text = |name: &str| -> Option<String> {
@@ -191,6 +197,7 @@ fn item_article(item: &Element, mut warnings: Vec<Warning>, id: String, fallback
     Article {
         id,
         uri,
+        uri_origin,
         original_id,
         headline,
         byline: meta_text("by"),
@@ -340,7 +347,11 @@ mod tests {
         let no_guid =
             format!("<newsItem xmlns=\"{ns}\"><itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta></newsItem>");
         let sha = hex::encode(Sha256::digest(no_guid.as_bytes()));
-        assert_eq!(read_str(&no_guid).unwrap().uri, crate::model::uri_for_sha256(&sha), "no guid: from the bytes");
+        assert_eq!(
+            read_str(&no_guid).unwrap().uri,
+            crate::model::uri_for_sha256(&sha),
+            "no guid and no name: from the bytes"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::lines::{LineIndex, normalize_space};
 use super::markdown::{self, TopBlock};
 use super::{ReadError, ReadOptions, dateline, decode, language};
 use crate::model::text::{plain_text, word_count};
-use crate::model::{Article, Block, Inline, SourceFile, Warning, WarningCode, uri_for_sha256};
+use crate::model::{Article, Block, Inline, SourceFile, UriOrigin, Warning, WarningCode};
 use sha2::{Digest, Sha256};
 
 /// Most footer blocks (URL, publisher, a stray line) after the closing break.
@@ -74,9 +74,11 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
     warnings.extend(language_warning);
 
     let id = super::default_id(options.source_name.as_deref(), &sha256);
-    Ok(Article {
+    let mut article = Article {
         id,
-        uri: uri_for_sha256(&sha256),
+        // Settled below, from the source URL, the path or the bytes.
+        uri: String::new(),
+        uri_origin: UriOrigin::Digest,
         original_id: None,
         headline: parts.headline,
         byline,
@@ -100,7 +102,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
             sidecar: None,
         }),
         warnings,
-    })
+    };
+    super::settle_uri(&mut article, &super::UriBasis { path: super::uri_path(options), ..Default::default() });
+    Ok(article)
 }
 
 struct Parts {

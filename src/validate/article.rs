@@ -364,9 +364,15 @@ impl<'a> ArticleCheck<'a> {
         let name = record["source"]["name"].as_str().unwrap_or("source.txt").to_string();
         let options = ReadOptions { source_name: Some(name), ..ReadOptions::default() };
         let reader = crate::read::reader_for_name(options.source_name.as_deref().unwrap_or_default());
-        // A source may hold several articles (a newsMessage): this one is the one with its URI.
+        // A source may hold several articles (a newsMessage): this one is the one with its URI,
+        // else (a URI derived from the path the first run had, which the bag does not keep) the
+        // one with its id.
         let mut article = match reader.read_articles(source, &options) {
-            Ok(mut all) => match all.iter().position(|a| Some(a.uri.as_str()) == record["uri"].as_str()) {
+            Ok(mut all) => match all
+                .iter()
+                .position(|a| Some(a.uri.as_str()) == record["uri"].as_str())
+                .or_else(|| all.iter().position(|a| Some(a.id.as_str()) == record["id"].as_str()))
+            {
                 Some(i) => all.swap_remove(i),
                 None if all.len() == 1 => all.remove(0),
                 None => {
@@ -397,15 +403,25 @@ impl<'a> ArticleCheck<'a> {
         if let Ok(origin) = serde_json::from_value(record["language_origin"].clone()) {
             article.language_origin = origin;
         }
-        // The timestamp's origin, and the warning a file time brought, as the first run had them.
-        article.version_created_origin = serde_json::from_value(record["version_created_origin"].clone()).ok();
-        let file_time = record["warnings"]
+        // The URI is the record's (taken as supplied above); where it came from, and what the
+        // first run said of it, are the record's too: the path it was derived from is not in
+        // the bag. Then the timestamp's origin, and the warning a file time brought.
+        use crate::model::WarningCode;
+        if let Ok(origin) = serde_json::from_value(record["uri_origin"].clone()) {
+            article.uri_origin = origin;
+        }
+        let recorded: Vec<crate::model::Warning> = record["warnings"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|w| serde_json::from_value::<crate::model::Warning>(w.clone()).ok())
-            .filter(|w| w.code == crate::model::WarningCode::VersionFromFileTime);
-        article.warnings.extend(file_time);
+            .collect();
+        let uri_warning =
+            |w: &crate::model::Warning| matches!(w.code, WarningCode::UriFromPath | WarningCode::UriFromDigest);
+        article.warnings.retain(|w| !uri_warning(w));
+        article.warnings.extend(recorded.iter().filter(|w| uri_warning(w)).cloned());
+        article.version_created_origin = serde_json::from_value(record["version_created_origin"].clone()).ok();
+        article.warnings.extend(recorded.into_iter().filter(|w| w.code == WarningCode::VersionFromFileTime));
         if let (Some(source), Some(sidecar)) = (article.source.as_mut(), record["source"].get("sidecar")) {
             source.sidecar = serde_json::from_value(sidecar.clone()).ok();
         }

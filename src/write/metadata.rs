@@ -2,13 +2,14 @@
 //! source file's name, size and SHA-256, each rendition's SHA-256, and the warnings.
 //!
 //! It is a public contract with its own schema, `schemas/metadata.schema.json`; `record_version`
-//! changes whenever a field changes meaning or goes away.
+//! changes whenever a field changes meaning or goes away (a field added, such as `uri_origin`, is
+//! optional in the schema and keeps it).
 
 use super::{RenditionInfo, WriteContext, WriteError, to_json_bytes};
 use crate::model::text::char_count;
 use crate::model::{
     Article, Block, Dateline, Direction, LanguageOrigin, OriginalId, PartialDate, SourceFile, Timestamp,
-    TimestampOrigin, Warning,
+    TimestampOrigin, UriOrigin, Warning,
 };
 use serde::Serialize;
 
@@ -22,6 +23,7 @@ struct Record<'a> {
     generator: String,
     id: &'a str,
     uri: &'a str,
+    uri_origin: UriOrigin,
     #[serde(skip_serializing_if = "Option::is_none")]
     original_id: Option<&'a OriginalId>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,6 +68,7 @@ pub fn write(article: &Article, context: &WriteContext) -> Result<Vec<u8>, Write
         generator: format!("newsarc {}", crate::VERSION),
         id: &article.id,
         uri: &article.uri,
+        uri_origin: article.uri_origin,
         original_id: article.original_id.as_ref(),
         headline: article.headline.as_deref(),
         byline: article.byline.as_deref(),
