@@ -444,3 +444,32 @@ fn two_adds_at_once_never_corrupt_an_object() {
         check_ocfl(&check, &root);
     }
 }
+
+/// Corrections keep their object without any sidecar: the URI comes from the source URL, or, for
+/// a text that names nothing, from its path below the folder given.
+#[test]
+fn a_correction_is_a_version_of_the_same_object_without_any_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("desk")).unwrap();
+    let text = |word: &str, footer: &str| {
+        format!(
+            "# Bridge closes for repairs\n\n---\n\nMillbrook, May 2 -- The old bridge closes on {word} for six weeks.\n\n---\n{footer}"
+        )
+    };
+    let with_url = "\n<https://news.example.org/2024/05/bridge>\n";
+    std::fs::write(corpus.join("desk/plain.txt"), text("Monday", "")).unwrap();
+    std::fs::write(corpus.join("desk/linked.txt"), text("Monday", with_url)).unwrap();
+    let root = dir.path().join("root");
+    let (code, _, err) = add(&root, &[&corpus], "0");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("2 new objects"), "{err}");
+    // One word corrected in each, and the linked one moved to another folder.
+    std::fs::write(corpus.join("desk/plain.txt"), text("Tuesday", "")).unwrap();
+    std::fs::remove_file(corpus.join("desk/linked.txt")).unwrap();
+    std::fs::create_dir_all(corpus.join("archive")).unwrap();
+    std::fs::write(corpus.join("archive/linked.txt"), text("Tuesday", with_url)).unwrap();
+    let (code, _, err) = add(&root, &[&corpus], "0");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 new objects, 2 new versions of existing objects"), "{err}");
+}

@@ -324,7 +324,12 @@ fn prepare(
         AddInput::BagArticle { bag, article } => return from_bag(order, shown, bag, *article).map(|c| vec![c]),
     };
     let prefix = format!("{shown}: ");
-    let (articles, bytes) = load_all_with_bytes(&load_input, &options.load).map_err(|e| {
+    // The path below the folder given: what names an article that nothing else names.
+    let mut load = options.load.clone();
+    if let AddInput::File(f) = input {
+        load.read.source_path = Some(f.source_path.clone());
+    }
+    let (articles, bytes) = load_all_with_bytes(&load_input, &load).map_err(|e| {
         let message = e.to_string();
         bad(message.strip_prefix(&prefix).unwrap_or(&message).to_string())
     })?;

@@ -202,7 +202,9 @@ mod tests {
         };
         let bytes = inventory.to_bytes();
         let text = String::from_utf8(bytes.clone()).unwrap();
-        let (v1, v2, v10) = (text.find("\"v1\"").unwrap(), text.find("\"v2\"").unwrap(), text.find("\"v10\"").unwrap());
+        let versions = &text[text.find("\"versions\"").unwrap()..];
+        let (v1, v2, v10) =
+            (versions.find("\"v1\"").unwrap(), versions.find("\"v2\"").unwrap(), versions.find("\"v10\"").unwrap());
         assert!(v1 < v2 && v2 < v10, "versions in numeric order: {text}");
         assert!(!text.contains("fixity") && !text.contains("contentDirectory"), "{text}");
         let back: Inventory = serde_json::from_slice(&bytes).unwrap();
