@@ -204,14 +204,25 @@ pub fn add(
 
     let mut claimed: HashMap<String, String> = HashMap::new();
     let mut done = 0;
-    let result = (|| -> Result<(), OcflError> {
-        for batch in inputs.chunks(BATCH) {
-            add_batch(&root, batch, options, &created, &mut claimed, &mut report)?;
-            done += batch.len();
+    // Batches are read and rendered on the workers while the one before is staged and put in
+    // place here, in input order.
+    let result = std::thread::scope(|scope| -> Result<(), OcflError> {
+        let (sender, batches) = std::sync::mpsc::sync_channel::<(usize, Vec<Prepared>)>(1);
+        scope.spawn(move || {
+            for batch in inputs.chunks(BATCH) {
+                let read = batch.par_iter().enumerate().map(|(n, input)| prepare(n, input, options)).collect();
+                if sender.send((batch.len(), read)).is_err() {
+                    return; // the writer stopped (an error): no more batches are wanted
+                }
+            }
+        });
+        for (len, read) in batches {
+            add_batch(&root, read, options, &created, &mut claimed, &mut report)?;
+            done += len;
             progress(done);
         }
         Ok(())
-    })();
+    });
     // The staging folder goes when no other run is using it.
     let _ = std::fs::remove_dir(&staging);
     result?;
@@ -219,18 +230,18 @@ pub fn add(
     Ok(report)
 }
 
+/// What reading one input gave: its articles, or why it is bad.
+type Prepared = Result<Vec<Candidate>, crate::package::pack::BadInput>;
+
 fn add_batch(
     root: &Root,
-    batch: &[AddInput],
+    read: Vec<Prepared>,
     options: &AddOptions,
     created: &str,
     claimed: &mut HashMap<String, String>,
     report: &mut AddReport,
 ) -> Result<(), OcflError> {
     let staging = root.path().join(STAGING);
-    // Read and render on all cores.
-    let read: Vec<Result<Vec<Candidate>, crate::package::pack::BadInput>> =
-        batch.par_iter().enumerate().map(|(n, input)| prepare(n, input, options)).collect();
     let mut candidates = Vec::new();
     for result in read {
         match result {
