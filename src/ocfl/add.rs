@@ -25,6 +25,7 @@ use super::inventory::{Inventory, PathMap, TYPE_1_0, TYPE_1_1, User, Version, Ve
 use super::root::{Object, Root, STAGING, read_object};
 use crate::convert::{Naming, render};
 use crate::load::{Input, LoadOptions, load_all_with_bytes};
+use crate::model::Article;
 use crate::output::partial;
 use crate::package::inputs::{InputFile, Skipped};
 use rayon::prelude::*;
@@ -151,8 +152,12 @@ struct Candidate {
     uri: String,
     warnings: Vec<crate::model::Warning>,
     files: Vec<StateFile>,
+    /// The object's head holds this article as it would be rendered now (found without
+    /// rendering it; `files` holds the source only).
+    unchanged: bool,
 }
 
+#[derive(Clone)]
 struct StateFile {
     logical: String,
     bytes: Vec<u8>,
@@ -208,16 +213,17 @@ pub fn add(
     // place here, in input order.
     let result = std::thread::scope(|scope| -> Result<(), OcflError> {
         let (sender, batches) = std::sync::mpsc::sync_channel::<(usize, Vec<Prepared>)>(1);
+        let root = &root;
         scope.spawn(move || {
             for batch in inputs.chunks(BATCH) {
-                let read = batch.par_iter().enumerate().map(|(n, input)| prepare(n, input, options)).collect();
+                let read = batch.par_iter().enumerate().map(|(n, input)| prepare(root, n, input, options)).collect();
                 if sender.send((batch.len(), read)).is_err() {
                     return; // the writer stopped (an error): no more batches are wanted
                 }
             }
         });
         for (len, read) in batches {
-            add_batch(&root, read, options, &created, &mut claimed, &mut report)?;
+            add_batch(root, read, options, &created, &mut claimed, &mut report)?;
             done += len;
             progress(done);
         }
@@ -276,6 +282,10 @@ fn add_batch(
     order.sort_by(|a, b| a.0.cmp(&b.0));
     let mut planned = Vec::new();
     for (_, candidate) in order {
+        if candidate.unchanged {
+            report.unchanged += 1;
+            continue;
+        }
         match plan(root, &candidate)? {
             None => report.unchanged += 1,
             Some(plan) => planned.push((candidate, plan)),
@@ -323,6 +333,7 @@ fn add_batch(
 
 /// Reads one input (one article, or each of a collection) and renders its files.
 fn prepare(
+    root: &Root,
     order: usize,
     input: &AddInput,
     options: &AddOptions,
@@ -344,16 +355,75 @@ fn prepare(
         let message = e.to_string();
         bad(message.strip_prefix(&prefix).unwrap_or(&message).to_string())
     })?;
+    let source = state_file(SOURCE_FILE.to_string(), bytes);
     articles
         .into_iter()
         .map(|article| {
-            let renditions = render(&article, &options.renditions, Naming::Package).map_err(|e| bad(e.to_string()))?;
-            let mut files = Vec::with_capacity(renditions.len() + 1);
-            files.push(state_file(SOURCE_FILE.to_string(), bytes.clone()));
-            files.extend(renditions.into_iter().map(|r| state_file(r.file, r.bytes)));
-            Ok(Candidate { order, input: shown.clone(), uri: article.uri, warnings: article.warnings, files })
+            let mut files =
+                vec![StateFile { logical: source.logical.clone(), bytes: source.bytes.clone(), ..source.clone() }];
+            let unchanged = head_holds(root, &article, &source.sha512, options);
+            if !unchanged {
+                let renditions =
+                    render(&article, &options.renditions, Naming::Package).map_err(|e| bad(e.to_string()))?;
+                files.extend(renditions.into_iter().map(|r| state_file(r.file, r.bytes)));
+            }
+            Ok(Candidate {
+                order,
+                input: shown.clone(),
+                uri: article.uri,
+                warnings: article.warnings,
+                files,
+                unchanged,
+            })
         })
         .collect()
+}
+
+/// Whether the head of the article's object holds what rendering it again would give, found
+/// without rendering it: the same source bytes, the same renditions, each the file the head's
+/// metadata record describes (by the object's SHA-256 fixity), and that record itself the one
+/// this newsarc writes for this article now. The record holds everything the reader learned
+/// (and the generator's version): when it is the same, so is every rendition. Any doubt (an
+/// input format forced, a record not written, a foreign object) answers no, and the article is
+/// rendered and compared file by file.
+fn head_holds(root: &Root, article: &Article, source_sha512: &str, options: &AddOptions) -> bool {
+    if options.load.format.is_some() || options.renditions.last() != Some(&"metadata") {
+        return false;
+    }
+    let Ok(Some(object)) = root.object(&article.uri) else { return false };
+    let inventory = &object.inventory;
+    let Some(head) = inventory.head_version() else { return false };
+    let files = head.files();
+    let writers: Vec<&crate::write::Writer> =
+        crate::write::WRITERS.iter().filter(|w| options.renditions.contains(&w.name)).collect();
+    let expected: std::collections::BTreeSet<&str> =
+        writers.iter().map(|w| w.package_name).chain([SOURCE_FILE]).collect();
+    if inventory.digest_algorithm != "sha512"
+        || files.get(SOURCE_FILE) != Some(&source_sha512)
+        || files.keys().copied().collect::<std::collections::BTreeSet<&str>>() != expected
+    {
+        return false;
+    }
+    let Ok(Some(record)) = super::history::read_file(&object, inventory.head, "metadata.json") else { return false };
+    #[derive(serde::Deserialize)]
+    struct Written {
+        renditions: Vec<crate::write::RenditionInfo>,
+    }
+    let Ok(written) = serde_json::from_slice::<Written>(&record) else { return false };
+    let fixity = inventory.fixity.get("sha256");
+    let described = written.renditions.len() + 1 == writers.len()
+        && written.renditions.iter().zip(&writers).all(|(r, w)| {
+            r.name == w.name
+                && r.file == w.package_name
+                && files.get(r.file.as_str()).and_then(|d| inventory.content_path(d)).is_some_and(|content| {
+                    fixity.and_then(|f| f.get(&r.sha256)).is_some_and(|paths| paths.iter().any(|p| p == content))
+                })
+        });
+    if !described {
+        return false;
+    }
+    let context = crate::write::WriteContext { renditions: written.renditions };
+    crate::write::metadata::write(article, &context).is_ok_and(|bytes| bytes == record)
 }
 
 /// An article of a bag as the bag holds it, each file checked against the bag's manifests.
@@ -384,7 +454,7 @@ fn from_bag(
         }
         files.push(state_file(name.clone(), bytes));
     }
-    Ok(Candidate { order, input: shown, uri, warnings: Vec::new(), files })
+    Ok(Candidate { order, input: shown, uri, warnings: Vec::new(), files, unchanged: false })
 }
 
 fn state_file(logical: String, bytes: Vec<u8>) -> StateFile {

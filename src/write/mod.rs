@@ -27,7 +27,7 @@ pub struct WriteContext {
 }
 
 /// A rendition already written: its writer, file name, media type, size and SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RenditionInfo {
     pub name: String,
     pub file: String,
