@@ -473,3 +473,25 @@ fn a_correction_is_a_version_of_the_same_object_without_any_sidecar() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 new objects, 2 new versions of existing objects"), "{err}");
 }
+
+/// What the text cannot say but the renditions hold (an option, a sidecar's date) is part of the
+/// article: when it changes, the unchanged source does not keep the object as it was.
+#[test]
+fn new_metadata_for_an_unchanged_source_is_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(&dir.path().join("corpus"), 2);
+    let root = dir.path().join("root");
+    assert_eq!(add(&root, &[&corpus], "0").0, 0);
+    let (code, _, err) = run(newsarc().args(["ocfl", "add", "--language", "es", "--root"]).arg(&root).arg(&corpus));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("2 new versions of existing objects"), "{err}");
+    std::fs::write(corpus.join("ferry-001.meta.json"), format!("{{\"uri\": \"{}\", \"date\": \"2023\"}}", uri(1))).unwrap();
+    let (code, _, err) = run(newsarc().args(["ocfl", "add", "--language", "es", "--root"]).arg(&root).arg(&corpus));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 new version of existing objects, 1 unchanged"), "{err}");
+    let head = inventory(&root, &uri(1));
+    assert_eq!(head["head"], "v3");
+    let record = std::fs::read_to_string(object_dir(&root, &uri(1)).join("v3/content/metadata.json")).unwrap();
+    assert!(record.contains("\"language\": \"es\"") && record.contains("2023"), "{record}");
+    assert!(!object_dir(&root, &uri(1)).join("v3/content/source.txt").exists(), "the source is held already");
+}
