@@ -34,6 +34,8 @@ pub struct Inventory {
     pub manifest: BTreeMap<String, String>,
     /// Each normalized manifest digest with its content paths.
     pub manifest_digests: BTreeMap<String, Vec<String>>,
+    /// Every digest of the manifest exactly as written (a state must use these strings).
+    pub manifest_keys: BTreeSet<String>,
     /// Every content path the manifest lists, well-formed or not.
     pub manifest_paths_raw: BTreeSet<String>,
     /// The versions with usable names, in order of their numbers.
@@ -142,11 +144,12 @@ pub fn check(bytes: &[u8], context: &Context) -> (Vec<Finding>, Option<Inventory
         c.version_sequence(versions, &mut inv);
         for version in &mut inv.versions {
             if let Some(block) = versions.get(&version.name) {
-                c.version_block(block, version, &inv.manifest_digests, inv.algorithm);
+                c.version_block(block, version, &inv.manifest_keys, inv.algorithm);
             }
         }
     }
     c.head(doc, &inv);
+    inv.head = doc.get("head").and_then(Value::as_str).map(str::to_string);
     if let Some(raw) = manifest_raw {
         c.content_paths_in_versions(&raw, &inv);
     }
@@ -278,10 +281,12 @@ impl Checker<'_> {
                 self.add("OCFL-E092", format!("manifest digest {digest} maps to {}, not a list of paths", kind(paths)));
                 continue;
             };
+            inv.manifest_keys.insert(digest.clone());
             let normalized = inv.normalize(digest);
+            // A digest twice (in two cases) is an error; its paths are still checked, and kept
+            // under the one digest.
             if inv.manifest_digests.contains_key(&normalized) {
                 self.add("OCFL-E096", format!("manifest digest {normalized} appears more than once (in another case)"));
-                continue;
             }
             let mut list = Vec::new();
             for path in paths {
@@ -304,7 +309,7 @@ impl Checker<'_> {
                 }
                 raw.push(RawPath { path: path.to_string(), well_formed });
             }
-            inv.manifest_digests.insert(normalized, list);
+            inv.manifest_digests.entry(normalized).or_default().extend(list);
         }
         // A content path that is also the directory of another.
         for path in &seen_paths {
@@ -327,7 +332,8 @@ impl Checker<'_> {
             return false;
         }
         if let Some(bad) = path.split('/').find(|e| matches!(*e, "" | "." | "..")) {
-            let what = if bad.is_empty() { "an empty element (`//`)".to_string() } else { format!("the element `{bad}`") };
+            let what =
+                if bad.is_empty() { "an empty element (`//`)".to_string() } else { format!("the element `{bad}`") };
             self.add("OCFL-E099", format!("content path `{path}` has {what}"));
             return false;
         }
@@ -373,7 +379,8 @@ impl Checker<'_> {
         // (name, number, zero-padded width: the digits of a name starting `v0`, else 0)
         let mut named: Vec<(String, u64, usize)> = Vec::new();
         for name in versions.keys() {
-            let Some(digits) = name.strip_prefix('v').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            let Some(digits) =
+                name.strip_prefix('v').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
             else {
                 self.add("OCFL-E104", format!("version name `{name}` is not `v` followed by a number"));
                 continue;
@@ -391,13 +398,19 @@ impl Checker<'_> {
         }
         let Some(first) = named.iter().find(|(_, n, _)| *n == 1).cloned() else {
             if !named.is_empty() {
-                self.add("OCFL-E009", "the versions do not start at version 1 (`v1`, or zero-padded `v01`...)".to_string());
+                self.add(
+                    "OCFL-E009",
+                    "the versions do not start at version 1 (`v1`, or zero-padded `v01`...)".to_string(),
+                );
             }
             return;
         };
         let width = first.2;
         if width > 0 {
-            self.add("OCFL-W001", format!("version names are zero-padded (`{}`); OCFL recommends v1, v2, ...", first.0));
+            self.add(
+                "OCFL-W001",
+                format!("version names are zero-padded (`{}`); OCFL recommends v1, v2, ...", first.0),
+            );
         }
         named.sort_by_key(|(_, n, _)| *n);
         let mut kept = Vec::new();
@@ -405,16 +418,16 @@ impl Checker<'_> {
             let digits = name.len() - 1;
             let consistent = if width == 0 { w == 0 } else { digits == width };
             if !consistent {
-                self.add(
-                    "OCFL-E012",
-                    format!("version name `{name}` does not follow the naming of `{}`", first.0),
-                );
+                self.add("OCFL-E012", format!("version name `{name}` does not follow the naming of `{}`", first.0));
                 continue;
             }
             if width > 0 && !name[1..].starts_with('0') {
                 self.add(
                     "OCFL-E011",
-                    format!("version `{name}`: zero-padded names of {width} digits hold at most {} versions", 10u64.pow(width as u32 - 1) - 1),
+                    format!(
+                        "version `{name}`: zero-padded names of {width} digits hold at most {} versions",
+                        10u64.pow(width as u32 - 1) - 1
+                    ),
                 );
             }
             kept.push(Version { name, number, ..Version::default() });
@@ -423,7 +436,11 @@ impl Checker<'_> {
             if v.number != i as u64 + 1 {
                 self.add(
                     "OCFL-E010",
-                    format!("the version numbers are not continuous: version {} is missing (next is `{}`)", i + 1, v.name),
+                    format!(
+                        "the version numbers are not continuous: version {} is missing (next is `{}`)",
+                        i + 1,
+                        v.name
+                    ),
                 );
                 break;
             }
@@ -449,7 +466,7 @@ impl Checker<'_> {
         &mut self,
         block: &Value,
         version: &mut Version,
-        manifest_digests: &BTreeMap<String, Vec<String>>,
+        manifest_keys: &BTreeSet<String>,
         algorithm: Option<Algorithm>,
     ) {
         let v = version.name.clone();
@@ -516,7 +533,7 @@ impl Checker<'_> {
         version.user = block.get("user").cloned();
         match block.get("state") {
             None => self.add("OCFL-E048", format!("version `{v}` has no `state`")),
-            Some(Value::Object(state)) => self.state(state, version, manifest_digests, algorithm),
+            Some(Value::Object(state)) => self.state(state, version, manifest_keys, algorithm),
             Some(other) => self.add("OCFL-E050", format!("version `{v}`: state is {}, not a JSON object", kind(other))),
         }
     }
@@ -525,7 +542,7 @@ impl Checker<'_> {
         &mut self,
         state: &Map<String, Value>,
         version: &mut Version,
-        manifest_digests: &BTreeMap<String, Vec<String>>,
+        manifest_keys: &BTreeSet<String>,
         algorithm: Option<Algorithm>,
     ) {
         let v = version.name.clone();
@@ -543,15 +560,27 @@ impl Checker<'_> {
             };
             version.state_digests.insert(normalized.clone());
             let Some(logical) = logical.as_array() else {
-                self.add("OCFL-E050", format!("version `{v}`: state digest {digest} maps to {}, not a list", kind(logical)));
+                self.add(
+                    "OCFL-E050",
+                    format!("version `{v}`: state digest {digest} maps to {}, not a list", kind(logical)),
+                );
                 continue;
             };
-            if !manifest_digests.contains_key(&normalized) {
-                self.add("OCFL-E050", format!("version `{v}`: state digest {digest} is not in the manifest"));
+            // The very string: digests compare regardless of case, but a state names a manifest key.
+            if !manifest_keys.contains(digest) {
+                let why = if manifest_keys.iter().any(|k| k.eq_ignore_ascii_case(digest)) {
+                    " (it is, in another case: a state must use the manifest's string)"
+                } else {
+                    ""
+                };
+                self.add("OCFL-E050", format!("version `{v}`: state digest {digest} is not in the manifest{why}"));
             }
             for path in logical {
                 let Some(path) = path.as_str() else {
-                    self.add("OCFL-E050", format!("version `{v}`: state lists {}, not a logical path string", kind(path)));
+                    self.add(
+                        "OCFL-E050",
+                        format!("version `{v}`: state lists {}, not a logical path string", kind(path)),
+                    );
                     continue;
                 };
                 if path.starts_with('/') || path.ends_with('/') {
@@ -559,8 +588,11 @@ impl Checker<'_> {
                     continue;
                 }
                 if let Some(bad) = path.split('/').find(|e| matches!(*e, "" | "." | "..")) {
-                    let what =
-                        if bad.is_empty() { "an empty element (`//`)".to_string() } else { format!("the element `{bad}`") };
+                    let what = if bad.is_empty() {
+                        "an empty element (`//`)".to_string()
+                    } else {
+                        format!("the element `{bad}`")
+                    };
                     self.add("OCFL-E052", format!("version `{v}`: logical path `{path}` has {what}"));
                     continue;
                 }
@@ -576,7 +608,10 @@ impl Checker<'_> {
                 if paths.contains(&path[..i]) {
                     self.add(
                         "OCFL-E095",
-                        format!("version `{v}`: logical path `{}` is a file and also the directory of `{path}`", &path[..i]),
+                        format!(
+                            "version `{v}`: logical path `{}` is a file and also the directory of `{path}`",
+                            &path[..i]
+                        ),
                     );
                 }
             }
@@ -593,7 +628,9 @@ impl Checker<'_> {
             let Some(algorithm) = Algorithm::from_name(name) else {
                 self.add(
                     "OCFL-E056",
-                    format!("fixity algorithm `{name}` is neither one of OCFL's nor of its digest-algorithms extension"),
+                    format!(
+                        "fixity algorithm `{name}` is neither one of OCFL's nor of its digest-algorithms extension"
+                    ),
                 );
                 continue;
             };
@@ -613,16 +650,38 @@ impl Checker<'_> {
                 };
                 let normalized = algorithm.normalize(digest);
                 if !seen.insert(normalized.clone()) {
-                    self.add("OCFL-E097", format!("fixity {name} digest {normalized} appears more than once (in another case)"));
+                    self.add(
+                        "OCFL-E097",
+                        format!("fixity {name} digest {normalized} appears more than once (in another case)"),
+                    );
                     continue;
                 }
                 for path in paths {
                     let Some(path) = path.as_str() else {
-                        self.add("OCFL-E057", format!("fixity {name} digest {digest} lists {}, not a string", kind(path)));
+                        self.add(
+                            "OCFL-E057",
+                            format!("fixity {name} digest {digest} lists {}, not a string", kind(path)),
+                        );
                         continue;
                     };
+                    if path.starts_with('/') || path.ends_with('/') {
+                        self.add("OCFL-E100", format!("fixity {name} content path `{path}` begins or ends with `/`"));
+                        continue;
+                    }
+                    if let Some(bad) = path.split('/').find(|e| matches!(*e, "" | "." | "..")) {
+                        let what = if bad.is_empty() {
+                            "an empty element (`//`)".to_string()
+                        } else {
+                            format!("the element `{bad}`")
+                        };
+                        self.add("OCFL-E099", format!("fixity {name} content path `{path}` has {what}"));
+                        continue;
+                    }
                     if !inv.manifest_paths_raw.contains(path) {
-                        self.add("OCFL-E057", format!("fixity {name} lists content path `{path}`, which is not in the manifest"));
+                        self.add(
+                            "OCFL-E057",
+                            format!("fixity {name} lists content path `{path}`, which is not in the manifest"),
+                        );
                         continue;
                     }
                     inv.fixity.entry(path.to_string()).or_default().push((algorithm, normalized.clone()));
@@ -775,7 +834,10 @@ mod tests {
         assert_eq!(codes(&doc), ["OCFL-E036"]);
         assert_eq!(codes(&with(minimal(), |d| d["id"] = json!(""))), ["OCFL-E037"]);
         assert_eq!(codes(&with(minimal(), |d| d["id"] = json!("just-a-name"))), ["OCFL-W005"]);
-        assert_eq!(codes(&with(minimal(), |d| d["type"] = json!("https://ocfl.io/2.0/spec/#inventory"))), ["OCFL-E038"]);
+        assert_eq!(
+            codes(&with(minimal(), |d| d["type"] = json!("https://ocfl.io/2.0/spec/#inventory"))),
+            ["OCFL-E038"]
+        );
         assert_eq!(codes(&with(minimal(), |d| d["head"] = json!("v2"))), ["OCFL-E040"]);
         assert_eq!(codes(&with(minimal(), |d| d["extra"] = json!(1))), ["OCFL-E102"]);
         let no_manifest = with(minimal(), |d| {
@@ -805,16 +867,25 @@ mod tests {
     }
 
     #[test]
-    fn digest_case_is_not_significant_but_duplicates_are_errors() {
+    fn states_use_manifest_keys_exactly_and_case_duplicates_are_errors() {
         let upper = D1.to_ascii_uppercase();
         let doc = with(minimal(), |d| {
             d["manifest"] = json!({ upper.clone(): ["v1/content/a.txt"] });
         });
-        assert_eq!(codes(&doc), Vec::<&str>::new(), "state in lower case, manifest in upper: one digest");
+        assert_eq!(codes(&doc), ["OCFL-E050"], "state in lower case, manifest in upper: not the manifest's key");
+        let doc = with(minimal(), |d| {
+            d["manifest"] = json!({ upper.clone(): ["v1/content/a.txt"] });
+            d["versions"]["v1"]["state"] = json!({ upper.clone(): ["a.txt"] });
+        });
+        assert_eq!(codes(&doc), Vec::<&str>::new(), "upper case in both");
         let doc = with(minimal(), |d| {
             d["manifest"] = json!({ upper.clone(): ["v1/content/a.txt"], D1: ["v1/content/b.txt"] });
         });
         assert_eq!(codes(&doc), ["OCFL-E096"]);
+        let doc = with(minimal(), |d| {
+            d["manifest"] = json!({ upper.clone(): ["v1/content/a.txt"], D1: ["v1/content/a.txt"] });
+        });
+        assert_eq!(codes(&doc), ["OCFL-E096", "OCFL-E101"], "the same path under both: listed twice");
     }
 
     #[test]
@@ -862,7 +933,7 @@ mod tests {
         assert_eq!(codes(&versions(&["v1", "v3"])), ["OCFL-E010"]);
         assert_eq!(codes(&versions(&["v2"])), ["OCFL-E009"]);
         assert_eq!(codes(&versions(&["v1", "v02"])), ["OCFL-E012", "OCFL-E040"], "v02 is no version, so no head");
-        assert_eq!(codes(&versions(&["v1", "2"])), ["OCFL-E104"]);
+        assert_eq!(codes(&versions(&["v1", "2"])), ["OCFL-E040", "OCFL-E104"]);
         let padded: Vec<String> = (1..=10).map(|n| format!("v{n:02}")).collect();
         let padded: Vec<&str> = padded.iter().map(String::as_str).collect();
         let got = codes(&versions(&padded));
@@ -923,6 +994,8 @@ mod tests {
         assert_eq!(codes(&fix(json!({ "md5": { "abc": ["v1/content/a.txt"] } }))), ["OCFL-E057"]);
         assert_eq!(codes(&fix(json!({ "md5": { md5: ["v1/content/zzz"] } }))), ["OCFL-E057"]);
         assert_eq!(codes(&fix(json!({ "md5": [] }))), ["OCFL-E057"]);
+        assert_eq!(codes(&fix(json!({ "md5": { md5: ["/v1/content/a.txt"] } }))), ["OCFL-E100"]);
+        assert_eq!(codes(&fix(json!({ "md5": { md5: ["v1/content/./a.txt"] } }))), ["OCFL-E099"]);
         assert_eq!(
             codes(&fix(json!({ "md5": { md5: ["v1/content/a.txt"], md5.to_uppercase(): ["v1/content/a.txt"] } }))),
             ["OCFL-E097"]

@@ -283,7 +283,9 @@ impl ObjectCheck<'_> {
                 self.add(
                     "OCFL-E092",
                     path,
-                    format!("the manifest lists content path `{path}` (digest {digest}), but no such file is in the object"),
+                    format!(
+                        "the manifest lists content path `{path}` (digest {digest}), but no such file is in the object"
+                    ),
                 );
             }
         }
@@ -293,7 +295,10 @@ impl ObjectCheck<'_> {
                     self.add(
                         "OCFL-E093",
                         path,
-                        format!("the {} fixity block lists `{path}`, but no such file is in the object", algorithm.name()),
+                        format!(
+                            "the {} fixity block lists `{path}`, but no such file is in the object",
+                            algorithm.name()
+                        ),
                     );
                 }
             }
@@ -392,7 +397,11 @@ impl ObjectCheck<'_> {
             match e.kind {
                 EntryKind::Dir => {
                     if !super::REGISTERED_EXTENSIONS.contains(&e.name.as_str()) {
-                        self.add("OCFL-W013", &inner, format!("extension directory `{}` is not a registered extension", e.name));
+                        self.add(
+                            "OCFL-W013",
+                            &inner,
+                            format!("extension directory `{}` is not a registered extension", e.name),
+                        );
                     }
                 }
                 EntryKind::Symlink => {
@@ -424,7 +433,10 @@ impl ObjectCheck<'_> {
             self.add(
                 "OCFL-E019",
                 &inner,
-                format!("the root inventory sets contentDirectory `{}`, but the first version's does not", root.content_directory),
+                format!(
+                    "the root inventory sets contentDirectory `{}`, but the first version's does not",
+                    root.content_directory
+                ),
             );
         } else if prior.content_directory != root.content_directory {
             self.add(
@@ -445,6 +457,27 @@ impl ObjectCheck<'_> {
                 format!("content paths of this manifest are missing from the root manifest: {}", missing.join(", ")),
             );
         }
+        // An inventory of version N lists all content of versions 1 to N.
+        let number = root.version(v).map(|x| x.number).unwrap_or(0);
+        let missing: Vec<&str> = root
+            .manifest
+            .keys()
+            .filter(|p| {
+                let dir = p.split('/').next().unwrap_or_default();
+                root.version(dir).is_some_and(|x| x.number <= number) && !prior.manifest_paths_raw.contains(*p)
+            })
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            self.add(
+                "OCFL-E023",
+                &inner,
+                format!(
+                    "the manifest lacks content of versions up to `{v}` that the root manifest lists: {}",
+                    missing.join(", ")
+                ),
+            );
+        }
         // The versions of the prior inventory, as the root inventory describes them.
         for version in &prior.versions {
             let name = version.name.as_str();
@@ -460,14 +493,20 @@ impl ObjectCheck<'_> {
                 self.add(
                     "OCFL-E066",
                     &inner,
-                    format!("version `{name}` has logical paths the root inventory's does not: {}", only_prior.join(", ")),
+                    format!(
+                        "version `{name}` has logical paths the root inventory's does not: {}",
+                        only_prior.join(", ")
+                    ),
                 );
             }
             if !only_current.is_empty() {
                 self.add(
                     "OCFL-E066",
                     &inner,
-                    format!("version `{name}` lacks logical paths the root inventory's has: {}", only_current.join(", ")),
+                    format!(
+                        "version `{name}` lacks logical paths the root inventory's has: {}",
+                        only_current.join(", ")
+                    ),
                 );
             }
             for (logical, contents) in &prior_map {
@@ -503,11 +542,7 @@ impl ObjectCheck<'_> {
                 ("user", &version.user, &current.user),
             ] {
                 if ours != theirs {
-                    self.add(
-                        "OCFL-W011",
-                        &inner,
-                        format!("version `{name}`: {key} differs from the root inventory's"),
-                    );
+                    self.add("OCFL-W011", &inner, format!("version `{name}`: {key} differs from the root inventory's"));
                 }
             }
         }

@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The storage root declarations newsarc knows, with their OCFL version.
-pub const DECLARATIONS: &[(&str, SpecVersion)] = &[("0=ocfl_1.0", SpecVersion::V1_0), ("0=ocfl_1.1", SpecVersion::V1_1)];
+pub const DECLARATIONS: &[(&str, SpecVersion)] =
+    &[("0=ocfl_1.0", SpecVersion::V1_0), ("0=ocfl_1.1", SpecVersion::V1_1)];
 
 /// What checking a storage root found.
 #[derive(Debug, Default)]
@@ -51,7 +52,11 @@ pub fn check(path: &Path, shown: &str, options: &Options) -> RootReport {
     let entries = match list(path) {
         Ok(e) => e,
         Err(e) => {
-            add!("OCFL-E069", "", format!("no storage root here: the directory cannot be read ({})", crate::output::io_reason(&e)));
+            add!(
+                "OCFL-E069",
+                "",
+                format!("no storage root here: the directory cannot be read ({})", crate::output::io_reason(&e))
+            );
             return RootReport { findings, ..RootReport::default() };
         }
     };
@@ -66,7 +71,11 @@ pub fn check(path: &Path, shown: &str, options: &Options) -> RootReport {
     }
     for d in &declarations {
         let Some((_, spec)) = DECLARATIONS.iter().find(|(name, _)| *name == d.name) else {
-            add!("OCFL-E079", &d.name, format!("`{}` is not a storage root declaration of OCFL 1.0 or 1.1 (0=ocfl_1.1)", d.name));
+            add!(
+                "OCFL-E079",
+                &d.name,
+                format!("`{}` is not a storage root declaration of OCFL 1.0 or 1.1 (0=ocfl_1.1)", d.name)
+            );
             continue;
         };
         if declared.is_none_or(|old| *spec > old) {
@@ -78,7 +87,11 @@ pub fn check(path: &Path, shown: &str, options: &Options) -> RootReport {
             Ok(text) => add!(
                 "OCFL-E080",
                 &d.name,
-                format!("the declaration holds {:?}, not {:?}", String::from_utf8_lossy(&text[..text.len().min(80)]), expected),
+                format!(
+                    "the declaration holds {:?}, not {:?}",
+                    String::from_utf8_lossy(&text[..text.len().min(80)]),
+                    expected
+                ),
             ),
             Err(why) => add!("OCFL-E080", &d.name, format!("the declaration cannot be read: {why}")),
         }
@@ -114,7 +127,10 @@ pub fn check(path: &Path, shown: &str, options: &Options) -> RootReport {
                             _ => add!(
                                 "OCFL-E112",
                                 &inner,
-                                format!("the storage root's extensions directory holds `{}`, which is not an extension directory", x.name),
+                                format!(
+                                    "the storage root's extensions directory holds `{}`, which is not an extension directory",
+                                    x.name
+                                ),
                             ),
                         }
                     }
@@ -185,7 +201,11 @@ pub fn check(path: &Path, shown: &str, options: &Options) -> RootReport {
             findings.push(finding(
                 "OCFL-E081",
                 join(shown, &inner),
-                format!("the object declares OCFL {}, later than its storage root's OCFL {}", object.number(), root.number()),
+                format!(
+                    "the object declares OCFL {}, later than its storage root's OCFL {}",
+                    object.number(),
+                    root.number()
+                ),
             ));
         }
         let valid = !report.findings.iter().any(|f| f.severity == Severity::Error);
