@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod limits;
 mod newsml;
 mod ninjs;
+mod ocfl_validation;
 mod pack;
 mod peers;
 mod peers_epub;
