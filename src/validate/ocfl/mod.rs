@@ -300,6 +300,14 @@ mod tests {
     }
 
     #[test]
+    fn docs_codes_lists_every_code() {
+        let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/codes.md")).unwrap();
+        for (code, _) in CODES {
+            assert!(docs.contains(&format!("| {code} |")), "docs/codes.md does not list {code}");
+        }
+    }
+
+    #[test]
     fn severity_follows_the_letter() {
         assert_eq!(finding("OCFL-W004", "x".into(), "m".into()).severity, Severity::Warning);
         assert_eq!(finding("OCFL-E040", "x".into(), "m".into()).severity, Severity::Error);
