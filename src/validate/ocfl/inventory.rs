@@ -61,6 +61,14 @@ pub struct Version {
 impl Inventory {
     /// The version named `name`, if the inventory has it.
     pub fn version(&self, name: &str) -> Option<&Version> {
+        // Versions are kept in order of their numbers, so `vN` is at N - 1 when the sequence is
+        // continuous (every valid inventory): no search per content path.
+        let number: Option<usize> = name.strip_prefix('v').and_then(|d| d.parse().ok());
+        if let Some(v) = number.and_then(|n| n.checked_sub(1)).and_then(|i| self.versions.get(i))
+            && v.name == name
+        {
+            return Some(v);
+        }
         self.versions.iter().find(|v| v.name == name)
     }
 

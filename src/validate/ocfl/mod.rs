@@ -236,6 +236,26 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Reads a file its directory listing showed to be a regular file (so no further `stat`: a
+/// storage root of many small objects is bound by system calls), at most `cap` bytes.
+pub(crate) fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| crate::output::io_reason(&e))?;
+    // A large cap (an inventory's): refuse an oversized file by its size, before reading it.
+    if cap > 1024 * 1024
+        && let Ok(meta) = file.metadata()
+        && meta.len() > cap
+    {
+        return Err(format!("it is {} bytes, over newsarc's limit of {cap} bytes", meta.len()));
+    }
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(|e| crate::output::io_reason(&e))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("it is over newsarc's limit of {cap} bytes"));
+    }
+    Ok(bytes)
+}
+
 /// The largest inventory newsarc reads (64 MiB: an inventory of about 300,000 files).
 pub const MAX_INVENTORY: u64 = 64 * 1024 * 1024;
 

@@ -14,7 +14,7 @@
 
 use super::digest::{self, Algorithm};
 use super::inventory::{self, Inventory};
-use super::{EntryKind, MAX_INVENTORY, Options, SpecVersion, finding, join, list, read_capped, unreadable};
+use super::{EntryKind, MAX_INVENTORY, Options, SpecVersion, finding, join, list, read_regular, unreadable};
 use crate::validate::Finding;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,11 +109,22 @@ impl ObjectCheck<'_> {
             self.add("OCFL-E063", "", "the object root has no inventory.json".to_string());
             return;
         };
-        if root_entry.kind == EntryKind::Symlink {
-            self.add("OCFL-E090", "inventory.json", "is a symbolic link; links must not be used in OCFL".to_string());
-            return;
+        match root_entry.kind {
+            EntryKind::File => {}
+            EntryKind::Symlink => {
+                self.add(
+                    "OCFL-E090",
+                    "inventory.json",
+                    "is a symbolic link; links must not be used in OCFL".to_string(),
+                );
+                return;
+            }
+            _ => {
+                self.add("OCFL-E033", "inventory.json", "the inventory is not a regular file".to_string());
+                return;
+            }
         }
-        let bytes = match read_capped(&self.path.join("inventory.json"), MAX_INVENTORY) {
+        let bytes = match read_regular(&self.path.join("inventory.json"), MAX_INVENTORY) {
             Ok(b) => b,
             Err(why) => {
                 self.add("OCFL-E033", "inventory.json", format!("the inventory cannot be read: {why}"));
@@ -126,7 +137,8 @@ impl ObjectCheck<'_> {
         self.findings.extend(found);
         let sidecar_algorithm = sidecar_algorithm(inv.as_ref());
         let sidecar_name = format!("inventory.json.{}", sidecar_algorithm.name());
-        self.sidecar("", &bytes, sidecar_algorithm);
+        let kind_in = |entries: &[super::Entry], name: &str| entries.iter().find(|e| e.name == name).map(|e| e.kind);
+        self.sidecar("", kind_in(&entries, &sidecar_name), &bytes, sidecar_algorithm);
         let Some(inv) = inv else { return };
         if let (Some(declared), Some(typed)) = (declared, inv.spec)
             && declared != typed
@@ -212,18 +224,27 @@ impl ObjectCheck<'_> {
                 }
             };
             let inner_inventory = format!("{v}/inventory.json");
-            let has_inventory = version_entries.iter().any(|e| e.name == "inventory.json");
+            let inventory_kind = kind_in(&version_entries, "inventory.json");
+            let has_inventory = inventory_kind.is_some();
             let mut version_sidecar = None;
             let this_spec;
             if !has_inventory {
                 self.add("OCFL-W010", v, format!("version directory `{v}` has no inventory.json"));
                 this_spec = None;
+            } else if inventory_kind != Some(EntryKind::File) {
+                let what = if inventory_kind == Some(EntryKind::Symlink) {
+                    ("OCFL-E090", "is a symbolic link; links must not be used in OCFL")
+                } else {
+                    ("OCFL-E033", "the inventory is not a regular file")
+                };
+                self.add(what.0, &inner_inventory, what.1.to_string());
+                this_spec = None;
             } else if Some(version.name.clone()) == last {
                 this_spec = inv.spec;
                 version_sidecar = Some(sidecar_name.clone());
-                match read_capped(&dir.join("inventory.json"), MAX_INVENTORY) {
+                match read_regular(&dir.join("inventory.json"), MAX_INVENTORY) {
                     Ok(version_bytes) if version_bytes == bytes => {
-                        self.sidecar(v, &version_bytes, sidecar_algorithm);
+                        self.sidecar(v, kind_in(&version_entries, &sidecar_name), &version_bytes, sidecar_algorithm);
                     }
                     Ok(version_bytes) => {
                         self.add(
@@ -232,21 +253,23 @@ impl ObjectCheck<'_> {
                             format!("the inventory of the head version `{v}` differs from the root inventory.json"),
                         );
                         let algorithm = digest_algorithm_of(&version_bytes).unwrap_or(sidecar_algorithm);
-                        self.sidecar(v, &version_bytes, algorithm);
-                        version_sidecar = Some(format!("inventory.json.{}", algorithm.name()));
+                        let name = format!("inventory.json.{}", algorithm.name());
+                        self.sidecar(v, kind_in(&version_entries, &name), &version_bytes, algorithm);
+                        version_sidecar = Some(name);
                     }
                     Err(why) => self.add("OCFL-E033", &inner_inventory, format!("the inventory cannot be read: {why}")),
                 }
             } else {
-                match read_capped(&dir.join("inventory.json"), MAX_INVENTORY) {
+                match read_regular(&dir.join("inventory.json"), MAX_INVENTORY) {
                     Ok(version_bytes) => {
                         let shown_version = join(self.shown, &inner_inventory);
                         let (found, prior) =
                             inventory::check(&version_bytes, &inventory::Context { shown: &shown_version, spec });
                         self.findings.extend(found);
                         let algorithm = sidecar_algorithm_of(prior.as_ref());
-                        self.sidecar(v, &version_bytes, algorithm);
-                        version_sidecar = Some(format!("inventory.json.{}", algorithm.name()));
+                        let name = format!("inventory.json.{}", algorithm.name());
+                        self.sidecar(v, kind_in(&version_entries, &name), &version_bytes, algorithm);
+                        version_sidecar = Some(name);
                         this_spec = prior.as_ref().and_then(|p| p.spec);
                         if let Some(prior) = prior {
                             self.prior_version(&inv, &prior, v, i == 0);
@@ -319,7 +342,11 @@ impl ObjectCheck<'_> {
             return;
         }
         let expected = format!("{}\n", &entry.name[2..]);
-        match read_capped(&self.path.join(&entry.name), 4096) {
+        if entry.kind != EntryKind::File {
+            self.add("OCFL-E007", &entry.name, "the declaration is not a regular file".to_string());
+            return;
+        }
+        match read_regular(&self.path.join(&entry.name), 4096) {
             Ok(text) if text == expected.as_bytes() => {}
             Ok(text) => self.add(
                 "OCFL-E007",
@@ -334,24 +361,29 @@ impl ObjectCheck<'_> {
         }
     }
 
-    /// The sidecar of the inventory in `dir` (`""` for the object root), whose bytes are given.
-    fn sidecar(&mut self, dir: &str, inventory_bytes: &[u8], algorithm: Algorithm) {
+    /// The sidecar of the inventory in `dir` (`""` for the object root), whose bytes are given;
+    /// `kind` is what the directory listing says the sidecar is, if it is there.
+    fn sidecar(&mut self, dir: &str, kind: Option<EntryKind>, inventory_bytes: &[u8], algorithm: Algorithm) {
         let name = format!("inventory.json.{}", algorithm.name());
         let inner = if dir.is_empty() { name.clone() } else { format!("{dir}/{name}") };
         let path = self.path.join(&inner);
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        match kind {
+            None => {
                 let place = if dir.is_empty() { "the object root".to_string() } else { format!("version `{dir}`") };
                 self.add("OCFL-E058", &inner, format!("the inventory of {place} has no sidecar {name}"));
                 return;
             }
-            Ok(m) if m.file_type().is_symlink() => {
+            Some(EntryKind::Symlink) => {
                 self.add("OCFL-E090", &inner, "is a symbolic link; links must not be used in OCFL".to_string());
                 return;
             }
-            _ => {}
+            Some(EntryKind::File) => {}
+            Some(_) => {
+                self.add("OCFL-E061", &inner, "the sidecar is not a regular file".to_string());
+                return;
+            }
         }
-        let text = match read_capped(&path, 4096) {
+        let text = match read_regular(&path, 4096) {
             Ok(t) => t,
             Err(why) => {
                 self.add("OCFL-E061", &inner, format!("the sidecar cannot be read: {why}"));
@@ -920,6 +952,38 @@ pub(crate) mod tests {
         let f = check(t.path(), "obj", &Options::default()).findings;
         let links: Vec<&str> = f.iter().filter(|f| f.code == "OCFL-E090").map(|f| f.file.as_str()).collect();
         assert_eq!(links, ["obj/v1/content/dirlink", "obj/v1/content/link"]);
+    }
+
+    #[test]
+    fn hostile_inventories_are_findings() {
+        let t = tempfile::tempdir().unwrap();
+        write_object(t.path(), "1.1");
+        // Over the cap: refused by its size, never read (a sparse file).
+        let big = fs::File::create(t.path().join("inventory.json")).unwrap();
+        big.set_len(MAX_INVENTORY + 1).unwrap();
+        let f = check(t.path(), "obj", &Options::default()).findings;
+        assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), ["OCFL-E033"]);
+        assert!(f[0].message.contains("over newsarc's limit"), "{}", f[0].message);
+        // A link in its place is not followed.
+        fs::remove_file(t.path().join("inventory.json")).unwrap();
+        std::os::unix::fs::symlink(t.path().join("v1/inventory.json"), t.path().join("inventory.json")).unwrap();
+        assert_eq!(codes(t.path(), true), ["OCFL-E090"]);
+        // Not JSON: nothing further can be read from it, but the sidecar is still checked.
+        fs::remove_file(t.path().join("inventory.json")).unwrap();
+        fs::write(t.path().join("inventory.json"), b"\xff\xfe not json").unwrap();
+        assert_eq!(codes(t.path(), true), ["OCFL-E033", "OCFL-E060"]);
+    }
+
+    #[test]
+    fn a_content_name_that_is_not_utf8_is_outside_the_manifest() {
+        use std::os::unix::ffi::OsStrExt;
+        let t = tempfile::tempdir().unwrap();
+        write_object(t.path(), "1.1");
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+        fs::write(t.path().join("v1/content").join(name), "x").unwrap();
+        let f = check(t.path(), "obj", &Options::default()).findings;
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].code, f[0].file.as_str()), ("OCFL-E023", "obj/v1/content/caf\u{fffd}.txt"));
     }
 
     #[test]
