@@ -174,18 +174,24 @@ impl Hashers {
 
 /// The digests of one file, read once in 64 KiB pieces.
 pub fn file_digests(path: &Path, algorithms: &[Algorithm]) -> std::io::Result<Vec<(Algorithm, String)>> {
+    thread_local! {
+        // One buffer per thread, not one (zeroed) per file: objects hold many small files.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 64 * 1024]);
+    }
     let mut file = std::fs::File::open(path)?;
     let mut hashers = Hashers::new(algorithms.iter().copied());
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let n = match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hashers.update(&buffer[..n]);
-    }
+    BUFFER.with_borrow_mut(|buffer| {
+        loop {
+            let n = match file.read(buffer) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hashers.update(&buffer[..n]);
+        }
+        Ok(())
+    })?;
     Ok(hashers.finish())
 }
 
