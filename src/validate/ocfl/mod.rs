@@ -181,6 +181,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("OCFL-E079", "a storage root declaration names an OCFL version other than 1.0 or 1.1"),
     ("OCFL-E080", "the storage root declaration's text is not its name after `0=`, followed by a newline"),
     ("OCFL-E081", "an object declares a later OCFL version than its storage root"),
+    ("OCFL-E083", "two objects of a storage root have the same id"),
     ("OCFL-E084", "an intermediate directory of the storage hierarchy holds files"),
     ("OCFL-E090", "a symbolic link (or another entry that is neither file nor directory) in a storage root or object"),
     ("OCFL-E092", "a manifest entry is not a list of paths to files present, or a file's digest differs from it"),

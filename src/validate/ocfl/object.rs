@@ -188,6 +188,12 @@ impl ObjectCheck<'_> {
                             name,
                             format!("directory `{name}` looks like a version directory but is not a version of the inventory"),
                         );
+                    } else if super::detect(&self.path.join(name)) == Some(super::Kind::Object) {
+                        self.add(
+                            "OCFL-E001",
+                            name,
+                            format!("the object root holds directory `{name}`, another object: objects must not be nested"),
+                        );
                     } else {
                         self.add("OCFL-E001", name, format!("the object root holds an unexpected directory `{name}`"));
                     }
@@ -805,14 +811,19 @@ pub(crate) mod tests {
     use serde_json::json;
     use std::fs;
 
-    /// Writes a one-version object holding `a.txt` = "hello\n"; returns its directory.
+    /// Writes a one-version object holding `a.txt` = "hello\n", its id from its folder's name.
     pub(crate) fn write_object(dir: &Path, spec: &str) {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        write_object_with_id(dir, spec, &format!("urn:example:{name}"));
+    }
+
+    pub(crate) fn write_object_with_id(dir: &Path, spec: &str, id: &str) {
         fs::create_dir_all(dir.join("v1/content")).unwrap();
         fs::write(dir.join(format!("0=ocfl_object_{spec}")), format!("ocfl_object_{spec}\n")).unwrap();
         fs::write(dir.join("v1/content/a.txt"), "hello\n").unwrap();
         let digest = digest::bytes_digest(b"hello\n", Algorithm::Sha512);
         let inv = json!({
-            "id": "urn:example:obj",
+            "id": id,
             "type": format!("https://ocfl.io/{spec}/spec/#inventory"),
             "digestAlgorithm": "sha512",
             "head": "v1",
@@ -845,7 +856,7 @@ pub(crate) mod tests {
     #[test]
     fn a_good_object_is_clean_and_gives_its_head_state() {
         let t = tempfile::tempdir().unwrap();
-        write_object(t.path(), "1.1");
+        write_object_with_id(t.path(), "1.1", "urn:example:obj");
         let report = check(t.path(), "obj", &Options::default());
         assert_eq!(report.findings, vec![]);
         assert_eq!(report.id.as_deref(), Some("urn:example:obj"));
@@ -901,6 +912,12 @@ pub(crate) mod tests {
         let mut got = codes(t.path(), true);
         got.sort();
         assert_eq!(got, ["OCFL-E001", "OCFL-E046", "OCFL-E067", "OCFL-W013"]);
+        fs::remove_file(t.path().join("README")).unwrap();
+        write_object(&t.path().join("inner"), "1.1");
+        let f = check(t.path(), "obj", &Options::default()).findings;
+        let nested: Vec<&str> = f.iter().filter(|f| f.code == "OCFL-E001").map(|f| f.message.as_str()).collect();
+        assert_eq!(nested.len(), 1);
+        assert!(nested[0].contains("another object"), "{nested:?}");
     }
 
     #[test]

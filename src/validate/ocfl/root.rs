@@ -212,6 +212,24 @@ pub fn check(path: &Path, shown: &str, options: &Options) -> RootReport {
         findings.extend(report.findings);
         checked.push(CheckedObject { path: inner, id: report.id, valid, head_state: report.head_state });
     }
+    // One id, one object: two objects claiming the same id break the unique mapping from id to
+    // storage path.
+    let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for o in &checked {
+        if let Some(id) = &o.id {
+            by_id.entry(id.as_str()).or_default().push(o.path.as_str());
+        }
+    }
+    for (id, paths) in by_id.iter().filter(|(_, p)| p.len() > 1) {
+        for path in paths {
+            let others: Vec<&str> = paths.iter().filter(|p| *p != path).copied().collect();
+            findings.push(finding(
+                "OCFL-E083",
+                join(shown, path),
+                format!("object id `{id}` is also the id of the object at {}", others.join(", ")),
+            ));
+        }
+    }
     super::sort(&mut findings);
     RootReport { findings, declared, objects: checked }
 }
@@ -308,6 +326,15 @@ mod tests {
         fs::create_dir_all(t.path().join("extensions/local-thing")).unwrap();
         fs::write(t.path().join("extensions/file"), "x").unwrap();
         assert_eq!(codes(t.path()), ["OCFL-E070", "OCFL-E112", "OCFL-W016"]);
+        // Two objects with one id.
+        super::super::object::tests::write_object_with_id(&t.path().join("twin"), "1.0", "urn:x:twin");
+        super::super::object::tests::write_object_with_id(&t.path().join("twin2"), "1.0", "urn:x:twin");
+        let report = check(t.path(), "root", &Options::default());
+        let twins: Vec<&str> =
+            report.findings.iter().filter(|f| f.code == "OCFL-E083").map(|f| f.file.as_str()).collect();
+        assert_eq!(twins, ["root/twin", "root/twin2"]);
+        fs::remove_dir_all(t.path().join("twin2")).unwrap();
+        fs::remove_dir_all(t.path().join("twin")).unwrap();
         // An object of OCFL 1.1 in a root of 1.0.
         super::super::object::tests::write_object(&t.path().join("obj"), "1.1");
         assert!(codes(t.path()).contains(&"OCFL-E081"));
