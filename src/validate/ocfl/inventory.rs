@@ -1020,6 +1020,55 @@ mod tests {
         assert_eq!(codes(&doc), ["OCFL-E107"]);
     }
 
+    /// Any JSON value put anywhere in a valid inventory gives findings, never a panic, and the
+    /// findings name only codes of the table.
+    #[test]
+    fn any_value_anywhere_never_panics() {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            "[a-zA-Z0-9/._:-]{0,12}".prop_map(Value::String),
+            Just(json!(D1)),
+            Just(json!("v1/content/a.txt")),
+        ];
+        let value = leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z0-9v/.]{0,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        let places = prop::sample::select(vec![
+            "/id",
+            "/type",
+            "/digestAlgorithm",
+            "/head",
+            "/contentDirectory",
+            "/manifest",
+            "/fixity",
+            "/versions",
+            "/versions/v1",
+            "/versions/v1/state",
+            "/versions/v1/user",
+            "/versions/v1/created",
+            "/versions/v2",
+        ]);
+        proptest!(ProptestConfig::with_cases(512), |(place in places, v in value)| {
+            let mut doc = minimal();
+            let (parent, key) = place.rsplit_once('/').unwrap();
+            if let Some(Value::Object(m)) = doc.pointer_mut(parent) {
+                m.insert(key.to_string(), v);
+            }
+            let bytes = serde_json::to_vec(&doc).unwrap();
+            let (findings, _) = check(&bytes, &Context { shown: "i", spec: SpecVersion::V1_1 });
+            for f in &findings {
+                prop_assert!(super::super::CODES.iter().any(|(c, _)| *c == f.code), "{}", f.code);
+            }
+        });
+    }
+
     #[test]
     fn hostile_documents_do_not_panic() {
         for doc in [
