@@ -40,8 +40,8 @@ pub struct ValidateArgs {
     reproduce: bool,
     /// Rules for bags: `bagit` checks BagIt structure and checksums only (what bagit-python checks);
     /// `newsarc` also checks newsarc's index and every article. Default: `newsarc` for a bag that
-    /// holds newsarc's index (data/index.json), `bagit` for any other bag. `ocfl`: the OCFL 1.1
-    /// specification alone, the default for a folder holding an OCFL declaration; a folder given
+    /// holds newsarc's index (data/index.json), `bagit` for any other bag. `ocfl`: the OCFL specification
+    /// (1.0 and 1.1) alone, the default for a folder holding an OCFL declaration; a folder given
     /// with it that has none is an object missing its declaration (OCFL-E003)
     #[arg(long, value_enum, value_name = "PROFILE")]
     profile: Option<ProfileArg>,
