@@ -739,12 +739,9 @@ fn check_created(created: &str) -> Result<(), &'static str> {
             return Err("has a decimal point without fraction digits");
         }
     }
-    let zone = &created[i..];
-    let zone_ok = matches!(zone, "Z" | "z")
-        || (zone.len() == 6
-            && matches!(zone.as_bytes()[0], b'+' | b'-')
-            && zone.as_bytes()[3] == b':'
-            && zone[1..3].bytes().chain(zone[4..6].bytes()).all(|c| c.is_ascii_digit()));
+    let zone = &b[i..];
+    let zone_ok = matches!(zone, b"Z" | b"z")
+        || matches!(zone, [b'+' | b'-', h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()));
     if zone.is_empty() {
         return Err("has no time zone (Z or ±HH:MM)");
     }
@@ -968,6 +965,8 @@ mod tests {
         assert_eq!(codes(&set("created", json!("2024-02-30T03:04:05Z"))), ["OCFL-E049"]);
         assert_eq!(codes(&set("created", json!("2024-01-02T03:04:05.123+01:00"))), Vec::<&str>::new());
         assert_eq!(codes(&set("created", json!(20240102))), ["OCFL-E049"]);
+        assert_eq!(codes(&set("created", json!("2024-01-02T03:04:05+é:"))), ["OCFL-E049"]);
+        assert_eq!(codes(&set("created", json!("2024-01-02T03:04:05é"))), ["OCFL-E049"]);
         assert_eq!(codes(&set("message", json!(["x"]))), ["OCFL-E094"]);
         assert_eq!(codes(&set("user", json!("A"))), ["OCFL-E054"]);
         assert_eq!(codes(&set("user", json!({"address": "mailto:a@b"}))), ["OCFL-E054"]);

@@ -403,7 +403,10 @@ impl ObjectCheck<'_> {
             self.add(
                 "OCFL-E061",
                 &inner,
-                format!("the sidecar holds {:?}, not `DIGEST inventory.json`", &line[..line.len().min(200)]),
+                format!(
+                    "the sidecar holds {:?}, not `DIGEST inventory.json`",
+                    line.chars().take(200).collect::<String>()
+                ),
             );
             return;
         };
@@ -885,6 +888,14 @@ pub(crate) mod tests {
         assert_eq!(codes(t.path(), false), ["OCFL-E061"]);
         fs::remove_file(t.path().join("inventory.json.sha512")).unwrap();
         assert_eq!(codes(t.path(), false), ["OCFL-E058"]);
+    }
+
+    #[test]
+    fn a_sidecar_of_long_multibyte_text_is_a_finding() {
+        let t = tempfile::tempdir().unwrap();
+        write_object(t.path(), "1.1");
+        fs::write(t.path().join("inventory.json.sha512"), "é".repeat(300)).unwrap();
+        assert_eq!(codes(t.path(), false), ["OCFL-E061"]);
     }
 
     #[test]
