@@ -970,6 +970,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn symbolic_links_are_findings_and_never_followed() {
         let t = tempfile::tempdir().unwrap();
         write_object(t.path(), "1.1");
@@ -983,6 +984,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn hostile_inventories_are_findings() {
         let t = tempfile::tempdir().unwrap();
         write_object(t.path(), "1.1");
@@ -1003,6 +1005,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn a_content_name_that_is_not_utf8_is_outside_the_manifest() {
         use std::os::unix::ffi::OsStrExt;
         let t = tempfile::tempdir().unwrap();
