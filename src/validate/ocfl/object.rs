@@ -135,7 +135,7 @@ impl ObjectCheck<'_> {
         let shown_inventory = join(self.shown, "inventory.json");
         let (found, inv) = inventory::check(&bytes, &inventory::Context { shown: &shown_inventory, spec });
         self.findings.extend(found);
-        let sidecar_algorithm = sidecar_algorithm(inv.as_ref());
+        let sidecar_algorithm = sidecar_algorithm_of(inv.as_ref());
         let sidecar_name = format!("inventory.json.{}", sidecar_algorithm.name());
         let kind_in = |entries: &[super::Entry], name: &str| entries.iter().find(|e| e.name == name).map(|e| e.kind);
         self.sidecar("", kind_in(&entries, &sidecar_name), &bytes, sidecar_algorithm);
@@ -783,10 +783,6 @@ fn head_state(inv: &Inventory) -> BTreeMap<String, String> {
 
 /// The algorithm of an inventory's sidecar: its digestAlgorithm when newsarc knows it (md5 too,
 /// so an md5 inventory's sidecar is found), else sha512.
-fn sidecar_algorithm(inv: Option<&Inventory>) -> Algorithm {
-    sidecar_algorithm_of(inv)
-}
-
 fn sidecar_algorithm_of(inv: Option<&Inventory>) -> Algorithm {
     inv.and_then(|i| i.algorithm.or_else(|| i.algorithm_name.as_deref().and_then(Algorithm::from_name)))
         .filter(|a| !a.name().contains('/'))
