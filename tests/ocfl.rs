@@ -485,7 +485,8 @@ fn new_metadata_for_an_unchanged_source_is_a_new_version() {
     let (code, _, err) = run(newsarc().args(["ocfl", "add", "--language", "es", "--root"]).arg(&root).arg(&corpus));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("2 new versions of existing objects"), "{err}");
-    std::fs::write(corpus.join("ferry-001.meta.json"), format!("{{\"uri\": \"{}\", \"date\": \"2023\"}}", uri(1))).unwrap();
+    std::fs::write(corpus.join("ferry-001.meta.json"), format!("{{\"uri\": \"{}\", \"date\": \"2023\"}}", uri(1)))
+        .unwrap();
     let (code, _, err) = run(newsarc().args(["ocfl", "add", "--language", "es", "--root"]).arg(&root).arg(&corpus));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("1 new version of existing objects, 1 unchanged"), "{err}");
@@ -494,4 +495,70 @@ fn new_metadata_for_an_unchanged_source_is_a_new_version() {
     let record = std::fs::read_to_string(object_dir(&root, &uri(1)).join("v3/content/metadata.json")).unwrap();
     assert!(record.contains("\"language\": \"es\"") && record.contains("2023"), "{record}");
     assert!(!object_dir(&root, &uri(1)).join("v3/content/source.txt").exists(), "the source is held already");
+}
+
+/// A root newsarc wrote is validated by the specification and, by default, each article as a
+/// bag's is: an object valid by the specification whose renditions do not match its record is
+/// invalid under the `newsarc` profile, valid under `--profile ocfl`.
+#[test]
+fn validate_checks_each_article_of_a_root_on_top_of_the_specification() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(&dir.path().join("corpus"), 2);
+    let bag = dir.path().join("bag");
+    assert_eq!(run(newsarc().arg("pack").arg(&corpus).arg("-o").arg(&bag)).0, 0);
+    // One rendition changed after packing, the bag's manifests made to agree: a sound bag holding
+    // an article whose record no longer describes its ninjs.
+    let ninjs = bag.join("data/articles/ferry-001/article.json");
+    let changed = std::fs::read_to_string(&ninjs).unwrap().replace("Ferry service", "Ferry services");
+    std::fs::write(&ninjs, &changed).unwrap();
+    let hex = |b: &[u8]| hex::encode(sha2::Sha256::digest(b));
+    let manifest = bag.join("manifest-sha256.txt");
+    let lines: String = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.ends_with("data/articles/ferry-001/article.json") {
+                format!("{}  data/articles/ferry-001/article.json\n", hex(changed.as_bytes()))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&manifest, &lines).unwrap();
+    let oxum_fix = std::fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    let total: u64 =
+        walkdir(&bag.join("data")).iter().filter(|p| p.is_file()).map(|p| p.metadata().unwrap().len()).sum();
+    let count = walkdir(&bag.join("data")).iter().filter(|p| p.is_file()).count();
+    let info: String =
+        oxum_fix
+            .lines()
+            .map(|l| {
+                if l.starts_with("Payload-Oxum:") {
+                    format!("Payload-Oxum: {total}.{count}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+    std::fs::write(bag.join("bag-info.txt"), &info).unwrap();
+    let tags: String = std::fs::read_to_string(bag.join("tagmanifest-sha256.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let name = l.split_whitespace().nth(1).unwrap();
+            format!("{}  {name}\n", hex(&std::fs::read(bag.join(name)).unwrap()))
+        })
+        .collect();
+    std::fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();
+    let root = dir.path().join("root");
+    let (code, _, err) = add(&root, &[&bag], "0");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(newsarc().arg("validate").arg(&root));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("profile: newsarc"), "{out}");
+    assert!(out.contains("!head/article.json") && out.contains("NA-X-005"), "{out}");
+    let (code, out, _) = run(newsarc().args(["validate", "--profile", "ocfl"]).arg(&root));
+    assert_eq!(code, 0, "the object is sound by the specification: {out}");
+    assert!(out.contains("profile: ocfl"), "{out}");
 }

@@ -16,6 +16,7 @@ mod limits;
 mod newsml;
 mod ninjs;
 mod ocfl;
+mod ocfl_validation;
 mod pack;
 mod peers;
 mod peers_epub;

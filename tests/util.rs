@@ -146,3 +146,60 @@ pub fn ocfl_oracle() -> Option<PathBuf> {
     }
     Some(script)
 }
+
+/// Writes a valid one-version OCFL 1.1 object (sha512, an md5 fixity value per file, the v1
+/// inventory and both sidecars) holding `files` (logical path, bytes), stored at
+/// `v1/content/<logical path>`. Digests from sha2 and md-5 directly, not from newsarc.
+pub fn write_ocfl_object(dir: &Path, id: &str, files: &[(&str, &[u8])]) {
+    use md5::Digest as _;
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    std::fs::create_dir_all(dir.join("v1/content")).unwrap();
+    std::fs::write(dir.join("0=ocfl_object_1.1"), "ocfl_object_1.1\n").unwrap();
+    let mut manifest = serde_json::Map::new();
+    let mut state = serde_json::Map::new();
+    let mut md5s = serde_json::Map::new();
+    for (logical, bytes) in files {
+        let path = dir.join("v1/content").join(logical);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        let sha = hex(&sha2::Sha512::digest(bytes));
+        let content = format!("v1/content/{logical}");
+        manifest.insert(sha.clone(), serde_json::json!([content]));
+        state.insert(sha, serde_json::json!([logical]));
+        md5s.insert(hex(&md5::Md5::digest(bytes)), serde_json::json!([content]));
+    }
+    let inventory = serde_json::json!({
+        "id": id,
+        "type": "https://ocfl.io/1.1/spec/#inventory",
+        "digestAlgorithm": "sha512",
+        "head": "v1",
+        "manifest": manifest,
+        "fixity": { "md5": md5s },
+        "versions": { "v1": {
+            "created": "2026-01-02T03:04:05Z",
+            "message": "first version",
+            "user": { "name": "Test", "address": "mailto:test@example.org" },
+            "state": state
+        }}
+    });
+    let bytes = serde_json::to_vec_pretty(&inventory).unwrap();
+    let sidecar = format!("{} inventory.json\n", hex(&sha2::Sha512::digest(&bytes)));
+    for d in [dir.to_path_buf(), dir.join("v1")] {
+        std::fs::write(d.join("inventory.json"), &bytes).unwrap();
+        std::fs::write(d.join("inventory.json.sha512"), &sidecar).unwrap();
+    }
+}
+
+/// Copies a folder tree (files made writable, so tests may tamper with the copy).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::write(&target, std::fs::read(entry.path()).unwrap()).unwrap();
+        }
+    }
+}

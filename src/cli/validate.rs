@@ -6,18 +6,20 @@ use newsarc::output::io_reason;
 use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
-use newsarc::validate::{Finding, Severity, article, bag, group};
+use newsarc::validate::{Finding, Severity, article, bag, group, ocfl};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// Check BagIt packages and article files; report every finding with a stable code
+/// Check BagIt packages, OCFL storage roots and objects, and article files; report every finding
+/// with a stable code
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate --group parts/ --expect inputs.txt --pack-report reports/   # the bags of pack --shard, as one group\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
+    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate ocfl-root/ root/ab/cd/object/        # OCFL 1.0/1.1 storage roots and objects, every digest\n  newsarc validate --group parts/ --expect inputs.txt --pack-report reports/   # the bags of pack --shard, as one group\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
-    /// Bags (folder, .zip, .tar, .tar.gz) and files (.txt, .xml, .epub, ninjs or metadata .json) to
-    /// check; `-` reads one file from standard input (recognised by its bytes)
+    /// Bags (folder, .zip, .tar, .tar.gz), OCFL storage roots and objects (a folder holding
+    /// `0=ocfl_1.x` or `0=ocfl_object_1.x`) and files (.txt, .xml, .epub, ninjs or metadata .json)
+    /// to check; `-` reads one file from standard input (recognised by its bytes)
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report format
@@ -38,7 +40,9 @@ pub struct ValidateArgs {
     reproduce: bool,
     /// Rules for bags: `bagit` checks BagIt structure and checksums only (what bagit-python checks);
     /// `newsarc` also checks newsarc's index and every article. Default: `newsarc` for a bag that
-    /// holds newsarc's index (data/index.json), `bagit` for any other bag
+    /// holds newsarc's index (data/index.json), `bagit` for any other bag. `ocfl`: the OCFL specification
+    /// (1.0 and 1.1) alone, the default for a folder holding an OCFL declaration; a folder given
+    /// with it that has none is an object missing its declaration (OCFL-E003)
     #[arg(long, value_enum, value_name = "PROFILE")]
     profile: Option<ProfileArg>,
     /// Also validate XML files against this XML Schema (needs a build with the `xsd` feature)
@@ -78,6 +82,7 @@ pub struct ValidateArgs {
 enum ProfileArg {
     Bagit,
     Newsarc,
+    Ocfl,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -114,6 +119,72 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             report.findings.extend(findings);
             continue;
         }
+        // An OCFL storage root or object, by its declaration, or whatever it is with --profile ocfl.
+        let ocfl_kind = match args.profile {
+            Some(ProfileArg::Ocfl) => Some(ocfl::detect(path).unwrap_or(ocfl::Kind::Object)),
+            Some(ProfileArg::Bagit) => None,
+            _ if path.as_os_str() != "-" && path.is_dir() => ocfl::detect(path),
+            _ => None,
+        };
+        let mut profile_name = "ocfl";
+        if let Some(kind) = ocfl_kind {
+            let options = ocfl::Options::default();
+            let at = shown.trim_end_matches('/');
+            let at = if at.is_empty() { shown.as_str() } else { at };
+            // The specification's checks; then, unless `--profile ocfl` asked for them alone,
+            // newsarc's on each article newsarc wrote.
+            let articles = !matches!(args.profile, Some(ProfileArg::Ocfl));
+            let objects: Vec<(PathBuf, String, std::collections::BTreeMap<String, String>)> = match kind {
+                ocfl::Kind::Root => {
+                    let checked = if articles {
+                        ocfl::root::check_keeping_states(path, at, &options)
+                    } else {
+                        ocfl::root::check(path, at, &options)
+                    };
+                    findings.extend(checked.findings);
+                    checked
+                        .objects
+                        .into_iter()
+                        .filter(|o| o.valid)
+                        .filter_map(|o| Some((path.join(&o.path), format!("{at}/{}", o.path), o.head_state?)))
+                        .collect()
+                }
+                ocfl::Kind::Object => {
+                    let checked = ocfl::object::check(path, at, &options);
+                    let valid = !checked.findings.iter().any(|f| f.severity == Severity::Error);
+                    findings.extend(checked.findings);
+                    match checked.head_state {
+                        Some(state) if valid && articles => vec![(path.to_path_buf(), at.to_string(), state)],
+                        _ => Vec::new(),
+                    }
+                }
+            };
+            if articles {
+                use rayon::prelude::*;
+                let found: Vec<Option<Vec<Finding>>> = objects
+                    .par_iter()
+                    .map(|(object, shown, state)| ocfl::check_article(object, shown, state, args.reproduce))
+                    .collect();
+                if found.iter().any(Option::is_some) {
+                    profile_name = "newsarc";
+                }
+                findings.extend(found.into_iter().flatten().flatten());
+            }
+            if args.group {
+                findings.push(finding(
+                    "NA-GRP-013",
+                    Severity::Error,
+                    &shown,
+                    "an OCFL storage root or object, not a bag: it cannot be part of a group".to_string(),
+                ));
+            }
+            let valid = !findings
+                .iter()
+                .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+            report.checked.push(Checked { path: at.to_string(), valid, profile: Some(profile_name) });
+            report.findings.extend(findings);
+            continue;
+        }
         let is_package = path.as_os_str() != "-" && path.is_dir()
             || package::is_tar_gz(path)
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
@@ -129,7 +200,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             let chosen = match args.profile {
                 Some(ProfileArg::Bagit) => Profile::Bagit,
                 Some(ProfileArg::Newsarc) => Profile::Newsarc,
-                None => Profile::for_bag(&files),
+                Some(ProfileArg::Ocfl) | None => Profile::for_bag(&files),
             };
             let expected = bag::check(&files, &shown, chosen, &mut findings);
             let total = files.names().filter(|n| n.starts_with("data/")).count();

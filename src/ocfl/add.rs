@@ -81,6 +81,8 @@ impl AddInput {
 /// A newsarc bag given as input: read safely (never extracted) and checked as a bag first.
 pub struct BagSource {
     pub shown: String,
+    /// The bag's file or folder name, as messages name it.
+    name: String,
     files: crate::validate::package::Files,
     expected: crate::validate::bag::Expected,
     articles: Vec<crate::validate::group::IndexArticle>,
@@ -102,7 +104,8 @@ impl BagSource {
         let articles = member.articles.ok_or_else(|| {
             "the bag holds no newsarc index (data/index.json): only newsarc's bags are added as articles".to_string()
         })?;
-        Ok(BagSource { shown, files, expected, articles })
+        let name = path.file_name().map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+        Ok(BagSource { shown, name, files, expected, articles })
     }
 
     /// The inputs of each article of the bag, in its order.
@@ -149,6 +152,9 @@ struct Candidate {
     /// Its place in the batch, for reporting in input order.
     order: usize,
     input: String,
+    /// The input as a version's message names it: its path below the folder given (with the
+    /// folder's own name, as a bag's index records it), never where it lies on this machine.
+    name: String,
     uri: String,
     warnings: Vec<crate::model::Warning>,
     files: Vec<StateFile>,
@@ -359,17 +365,21 @@ fn prepare(
     articles
         .into_iter()
         .map(|article| {
-            let mut files =
-                vec![StateFile { logical: source.logical.clone(), bytes: source.bytes.clone(), ..source.clone() }];
+            let mut files = vec![source.clone()];
             let unchanged = head_holds(root, &article, &source.sha512, options);
             if !unchanged {
                 let renditions =
                     render(&article, &options.renditions, Naming::Package).map_err(|e| bad(e.to_string()))?;
                 files.extend(renditions.into_iter().map(|r| state_file(r.file, r.bytes)));
             }
+            let name = match input {
+                AddInput::File(f) => f.name.clone(),
+                _ => "standard input".to_string(),
+            };
             Ok(Candidate {
                 order,
                 input: shown.clone(),
+                name,
                 uri: article.uri,
                 warnings: article.warnings,
                 files,
@@ -454,7 +464,8 @@ fn from_bag(
         }
         files.push(state_file(name.clone(), bytes));
     }
-    Ok(Candidate { order, input: shown, uri, warnings: Vec::new(), files, unchanged: false })
+    let name = format!("{}!data/articles/{}", bag.name, a.id);
+    Ok(Candidate { order, input: shown, name, uri, warnings: Vec::new(), files, unchanged: false })
 }
 
 fn state_file(logical: String, bytes: Vec<u8>) -> StateFile {
@@ -657,7 +668,7 @@ fn stage(
 fn default_message(plan: &Plan, candidate: &Candidate) -> String {
     let generator = format!("newsarc {}", crate::VERSION);
     let Plan::Update { object, .. } = plan else {
-        return format!("{generator}: added {}", candidate.input);
+        return format!("{generator}: added {}", candidate.name);
     };
     let head = object.inventory.head_version().map(|v| v.files()).unwrap_or_default();
     let new: BTreeMap<&str, &str> = candidate.files.iter().map(|f| (f.logical.as_str(), f.sha512.as_str())).collect();
@@ -665,9 +676,9 @@ fn default_message(plan: &Plan, candidate: &Candidate) -> String {
         new.iter().filter(|(path, digest)| head.get(*path) != Some(*digest)).map(|(path, _)| *path).collect();
     let removed: Vec<&str> = head.keys().filter(|path| !new.contains_key(*path)).copied().collect();
     let mut message = if changed.contains(&SOURCE_FILE) {
-        format!("{generator}: corrected from {}", candidate.input)
+        format!("{generator}: corrected from {}", candidate.name)
     } else {
-        format!("{generator}: rendered again, the source unchanged ({})", candidate.input)
+        format!("{generator}: rendered again, the source unchanged ({})", candidate.name)
     };
     if !changed.is_empty() {
         message.push_str(&format!("; changed: {}", changed.join(", ")));

@@ -68,8 +68,25 @@ pub fn digest(algorithm: &str, bytes: &[u8]) -> Option<String> {
     })
 }
 
-/// An existing object, read and checked before a version is added to it: a damaged object is
-/// refused with what is wrong, and never written into.
+/// An existing object, read and checked before a version is added to it: by the specification's
+/// rules ([`crate::validate::ocfl`], every inventory and sidecar; content digests are not read
+/// again), and its root inventory read. A damaged object is refused with the first error found,
+/// and never written into.
 pub(crate) fn check_before_writing(path: &Path, id: &str) -> Result<root::Object, OcflError> {
+    use crate::validate::{Severity, ocfl};
+    let shown = path.display().to_string();
+    let report = ocfl::object::check(path, &shown, &ocfl::Options { check_digests: false });
+    let errors: Vec<_> = report.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    if let Some(first) = errors.first() {
+        return Err(OcflError::Damaged {
+            object: shown,
+            why: format!(
+                "{} {}{}",
+                first.code,
+                first.message,
+                if errors.len() > 1 { format!(" (and {} more errors)", errors.len() - 1) } else { String::new() }
+            ),
+        });
+    }
     root::read_object(path, Some(id))
 }

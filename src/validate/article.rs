@@ -90,7 +90,8 @@ pub fn check_with_progress(
                     if let (Some(Some(v)), Some(xml)) = (_validator.as_mut(), own.get("article.xml")) {
                         found.extend(v.check(&format!("{shown}!data/articles/{id}/article.xml"), xml));
                     }
-                    ArticleCheck { own: &own, shown, id, findings: &mut found, metadata_schema }.run(reproduce);
+                    ArticleCheck { own: &own, shown, id, folder: None, findings: &mut found, metadata_schema }
+                        .run(reproduce);
                 }
                 found
             },
@@ -108,13 +109,37 @@ fn metadata_schema() -> &'static jsonschema::Validator {
     &SCHEMA
 }
 
+/// The checks of one article whose files are held elsewhere than in a bag (an OCFL object's head
+/// version, by logical path): `own` maps each file name to its bytes; findings name them
+/// `shown!folder/name`.
+pub fn check_article_files(
+    own: &std::collections::BTreeMap<String, Vec<u8>>,
+    shown: &str,
+    folder: &str,
+    reproduce: bool,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let own: std::collections::BTreeMap<String, Vec<u8>> =
+        own.iter().filter(|(name, _)| is_article_file(name)).map(|(n, b)| (n.clone(), b.clone())).collect();
+    ArticleCheck {
+        own: &own,
+        shown,
+        id: folder,
+        folder: Some(folder),
+        findings: &mut findings,
+        metadata_schema: metadata_schema(),
+    }
+    .run(reproduce);
+    findings
+}
+
 /// Checks one rendition given alone, by its file name: an EPUB (container and package rules,
 /// read back) or a JSON file (a metadata record against its schema, or ninjs).
 pub fn check_file(shown: &str, name: &str, bytes: &[u8]) -> Vec<Finding> {
     let metadata_schema = metadata_schema();
     let own = std::collections::BTreeMap::new();
     let mut findings = Vec::new();
-    let mut c = ArticleCheck { own: &own, shown, id: "", findings: &mut findings, metadata_schema };
+    let mut c = ArticleCheck { own: &own, shown, id: "", folder: None, findings: &mut findings, metadata_schema };
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".epub") {
         c.epub(bytes, name);
@@ -151,13 +176,18 @@ struct ArticleCheck<'a> {
     own: &'a std::collections::BTreeMap<String, Vec<u8>>,
     shown: &'a str,
     id: &'a str,
+    /// Where the files are named from in findings, when not a bag's `data/articles/<id>`.
+    folder: Option<&'a str>,
     findings: &'a mut Vec<Finding>,
     metadata_schema: &'a jsonschema::Validator,
 }
 
 impl<'a> ArticleCheck<'a> {
     fn path(&self, name: &str) -> String {
-        format!("data/articles/{}/{name}", self.id)
+        match self.folder {
+            Some(folder) => format!("{folder}/{name}"),
+            None => format!("data/articles/{}/{name}", self.id),
+        }
     }
 
     /// A file of this article.

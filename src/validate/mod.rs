@@ -13,6 +13,8 @@
 //! - [`epub`]: EPUB publications: container, package document, navigation, references.
 //! - [`ninjs`]: ninjs documents against IPTC's official schemas (embedded).
 //! - [`group`]: the bags of a sharded pack checked as one complete group.
+//! - [`ocfl`]: OCFL 1.0 and 1.1 storage roots and objects (inventories, sidecars, versions, every
+//!   content digest), with the specification's codes (`OCFL-E040`).
 //! - [`report`]: findings as text, JSON, JUnit XML or GitHub workflow annotations.
 //! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.
 
@@ -21,6 +23,7 @@ pub mod bag;
 pub mod epub;
 pub mod group;
 pub mod ninjs;
+pub mod ocfl;
 pub mod package;
 pub mod report;
 #[cfg(feature = "xsd")]
@@ -74,6 +77,21 @@ impl Finding {
             code: "NA-SAFE-009",
             severity: Severity::Error,
             file: format!("{shown}!{path}"),
+            line: None,
+            column: None,
+            message: format!("cannot be read: {reason}"),
+        }
+    }
+}
+
+impl Finding {
+    /// `NA-SAFE-009`: a file or directory on disk that cannot be read (an OCFL object's, named by
+    /// its path).
+    pub fn unreadable_at(file: String, reason: impl fmt::Display) -> Finding {
+        Finding {
+            code: "NA-SAFE-009",
+            severity: Severity::Error,
+            file,
             line: None,
             column: None,
             message: format!("cannot be read: {reason}"),

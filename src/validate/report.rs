@@ -20,7 +20,8 @@ pub struct Report {
 pub struct Checked {
     pub path: String,
     pub valid: bool,
-    /// For a bag, the rules it was checked by (`bagit`, `newsarc`; see `bag::Profile`).
+    /// For a bag, the rules it was checked by (`bagit`, `newsarc`; see `bag::Profile`); `ocfl`
+    /// for an OCFL storage root or object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<&'static str>,
 }
@@ -71,7 +72,12 @@ impl Report {
             let mine: Vec<&Finding> = self
                 .findings
                 .iter()
-                .filter(|f| f.file == c.path || f.file.starts_with(&format!("{}!", c.path)))
+                // Inside a bag `bag!entry`; inside an OCFL root or object `root/path`.
+                .filter(|f| {
+                    f.file == c.path
+                        || f.file.starts_with(&format!("{}!", c.path))
+                        || c.profile == Some("ocfl") && f.file.starts_with(&format!("{}/", c.path))
+                })
                 .collect();
             if !c.valid {
                 let body: String =
