@@ -22,6 +22,7 @@
 //! complete ([`crate::output::partial`]). An existing folder is replaced only if it is a site
 //! newsarc wrote (it holds [`MARKER`]) and only with `force`, or left alone when identical.
 
+mod diff;
 mod pages;
 mod search;
 
