@@ -1,9 +1,10 @@
 //! What a correction changed in an article's text, as HTML a reader can follow: two versions'
 //! text (one paragraph a line) compared paragraph by paragraph, then word by word within each run
-//! of paragraphs that changed ([`similar`]), shown in the new version's paragraphs. Removed words are in `<del>` (struck through), added ones in `<ins>` (underlined),
-//! each with words a screen reader says ("removed:", "added:") in visually hidden text, so
-//! nothing rests on colour or on the element's styling alone. Only the paragraphs that changed are
-//! shown; each run of unchanged ones is said in one line.
+//! of paragraphs that changed ([`similar`]), shown in the new version's paragraphs. Removed words
+//! are in `<del>` (struck through), added ones in `<ins>` (underlined), each with words a screen
+//! reader says (`[removed: ... (end removed)]`, `[added: ... (end added)]`) in visually hidden
+//! text, so nothing rests on colour or on the element's styling alone. Only the paragraphs that
+//! changed are shown; each run of unchanged ones is said in one line.
 
 use crate::write::html::escape;
 use similar::{Algorithm, ChangeTag, DiffTag, TextDiff};
@@ -112,7 +113,7 @@ fn change_html(removed: &str, added: &str) -> String {
     let mut out = String::new();
     if !removed.is_empty() {
         out.push_str(&format!(
-            "<del><span class=\"visually-hidden\">[removed: </span>{}<span class=\"visually-hidden\">]</span></del>",
+            "<del><span class=\"visually-hidden\" lang=\"en\">[removed: </span>{}<span class=\"visually-hidden\" lang=\"en\"> (end removed)]</span></del>",
             escape(removed)
         ));
     }
@@ -121,7 +122,7 @@ fn change_html(removed: &str, added: &str) -> String {
     }
     if !added.is_empty() {
         out.push_str(&format!(
-            "<ins><span class=\"visually-hidden\">[added: </span>{}<span class=\"visually-hidden\">]</span></ins>",
+            "<ins><span class=\"visually-hidden\" lang=\"en\">[added: </span>{}<span class=\"visually-hidden\" lang=\"en\"> (end added)]</span></ins>",
             escape(added)
         ));
     }
@@ -197,10 +198,10 @@ impl Paragraphs {
 mod tests {
     use super::*;
 
-    const DEL: &str = "<del><span class=\"visually-hidden\">[removed: </span>";
-    const INS: &str = "<ins><span class=\"visually-hidden\">[added: </span>";
-    const END_DEL: &str = "<span class=\"visually-hidden\">]</span></del>";
-    const END_INS: &str = "<span class=\"visually-hidden\">]</span></ins>";
+    const DEL: &str = "<del><span class=\"visually-hidden\" lang=\"en\">[removed: </span>";
+    const INS: &str = "<ins><span class=\"visually-hidden\" lang=\"en\">[added: </span>";
+    const END_DEL: &str = "<span class=\"visually-hidden\" lang=\"en\"> (end removed)]</span></del>";
+    const END_INS: &str = "<span class=\"visually-hidden\" lang=\"en\"> (end added)]</span></ins>";
 
     #[test]
     fn the_same_text_has_no_diff() {
