@@ -337,6 +337,13 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site-screenshots");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/site/browser.mjs");
     let file_url = format!("file://{}", site.join("index.html").display());
+    // A site of a storage root: the page of an article with a correction, and its home page.
+    let root = corrected_root(tmp.path());
+    let root_site = tmp.path().join("root-site");
+    ok(run(&[&"site", &root, &"-o", &root_site]));
+    let root_server = Server::start(root_site.clone());
+    let root_base = format!("http://127.0.0.1:{}", root_server.port);
+    let more = [format!("{root_base}/articles/harbour.html"), format!("{root_base}/index.html")];
     let out = std::process::Command::new("node")
         .arg(&script)
         .args([
@@ -347,11 +354,13 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
             "lang-arabic-rtl",
             "browse/date/no-year-03.html",
         ])
+        .args(&more)
         .env("NEWSARC_BROWSER_MODULES", &modules)
         .env("CHROMIUM", &chromium)
         .output()
         .expect("run node");
     drop(server);
+    drop(root_server);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "the browser script failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
     let seen: serde_json::Value = serde_json::from_str(stdout.trim()).expect("the script prints JSON");
@@ -378,13 +387,19 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
     for key in ["homeAxe", "searchAxe", "articleAxe", "browseAxe"] {
         assert_eq!(seen[key], serde_json::json!([]), "axe-core on {key}: {seen}");
     }
+    for url in &more {
+        assert_eq!(seen["moreAxe"][url], serde_json::json!([]), "axe-core on {url}: {seen}");
+    }
     // Browsing works from disk, with no server.
     assert!(seen["fromDisk"]["opened"].as_str().unwrap().starts_with("file://"), "{seen}");
     assert!(seen["fromDisk"]["h1"].is_string(), "{seen}");
     // Nothing was asked of any other host, and no script failed.
     for url in seen["requests"].as_array().unwrap() {
         let url = url.as_str().unwrap();
-        assert!(url.starts_with(&base) || url.starts_with("file://"), "a request left the site: {url}");
+        assert!(
+            url.starts_with(&base) || url.starts_with(&root_base) || url.starts_with("file://"),
+            "a request left the site: {url}"
+        );
     }
     assert_eq!(seen["errors"], serde_json::json!([]), "{seen}");
     for shot in ["home.png", "search.png", "article.png", "browse.png"] {
@@ -421,7 +436,9 @@ fn story(dir: &Path, name: &str, headline: &str, body: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let path = dir.join(format!("{name}.txt"));
     std::fs::write(&path, format!("# {headline}\n\n---\n\n{body}\n\n---\n")).unwrap();
-    let sidecar = format!("{{\"uri\": \"https://news.example.org/2024/03/{name}\", \"date\": \"2024-03-03\"}}");
+    let sidecar = format!(
+        "{{\"uri\": \"https://news.example.org/2024/03/{name}\", \"date\": \"2024-03-03\", \"language\": \"en\"}}"
+    );
     std::fs::write(dir.join(format!("{name}.meta.json")), sidecar).unwrap();
     path
 }
@@ -515,6 +532,7 @@ fn a_storage_root_gives_a_site_with_each_articles_corrections() {
 
     // The corrected article: the head version's text, and both versions, newest first.
     let harbour = read(&site.join("articles/harbour.html"));
+    assert!(harbour.contains("<article lang=\"en\" dir=\"ltr\""), "{harbour}");
     let body = &harbour[harbour.find("<div class=\"body\">").unwrap()..harbour.find("</article>").unwrap()];
     assert!(body.contains("reopened on Wednesday after") && !body.contains("Tuesday"), "{body}");
     let section = &harbour[harbour.find("<h2 id=\"versions\">Corrections and versions</h2>").expect("no versions")..];
@@ -527,6 +545,7 @@ fn a_storage_root_gives_a_site_with_each_articles_corrections() {
     assert!(section.contains("<time datetime=\"2024-03-03T00:00:00Z\">3 March 2024, 00:00 UTC</time>"), "{section}");
     assert!(section[v2..v1].contains("<p class=\"message\">Corrected the day the harbour reopened</p>"), "{section}");
     assert!(section[v1..].contains("<p class=\"message\">First edition</p>"), "{section}");
+    assert!(section.contains("<div class=\"diff\" lang=\"en\" dir=\"ltr\">"), "{section}");
     assert_eq!(marked(section, "del"), ["Tuesday"], "{section}");
     assert_eq!(marked(section, "ins"), ["Wednesday"], "{section}");
     assert!(section.contains("[removed: ") && section.contains("[added: "), "no words for screen readers: {section}");
