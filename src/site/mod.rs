@@ -1,26 +1,36 @@
-//! A bag as a static website: a catalogue a person can browse offline and search.
+//! A bag or an OCFL storage root as a static website: a catalogue a person can browse offline and
+//! search.
 //!
 //! [`build`] reads a newsarc bag (folder, zip, tar or tar.gz) through
 //! [`crate::validate::package`], so an unsafe archive is read as safely as `validate` reads it,
-//! and writes a folder that any static host serves:
+//! or an OCFL storage root (a folder with `0=ocfl_1.1` or `0=ocfl_1.0` at its top) through
+//! [`storage`], and writes a folder that any static host serves:
 //!
-//! - `index.html`: the collection (bag-info.txt), a search form and the browse lists (by date, by
-//!   publisher, by language, by place, with counts);
+//! - `index.html`: the collection (bag-info.txt; for a root, how many articles have corrections and
+//!   how many versions there are), a search form and the browse lists (by date, by publisher, by
+//!   language, by place, with counts);
 //! - `browse/<facet>/<value>.html`: the articles of one date, publisher, language or place;
 //! - `articles/<id>.html`: one page per article (headline, byline, dateline, date as known,
 //!   publisher, source link, the body through [`crate::write::html`], and its provenance: the
 //!   source file and each rendition with a download link and its SHA-256, the reader's warnings),
-//!   and `articles/<id>/` with the bag's files of that article;
+//!   and `articles/<id>/` with the input's files of that article; from a root, the page shows the
+//!   latest version and lists every version, newest first, with when it was made, its message and
+//!   what it changed in the text ([`diff`]: words removed and added), or that it only rendered the
+//!   same source again;
 //! - `pagefind/`: the full-text search index ([`search`]), chunked so a search downloads little;
 //! - `site.css`, `site.js` and the marker file [`MARKER`].
 //!
-//! Each article is read back from the bag: the model from its NewsML-G2 rendition
-//! ([`crate::read::newsml`]), provenance from its metadata record. The pages are made by
-//! [`pages`]. The output is deterministic: the same bag gives the same bytes.
+//! Each article is read back from its files ([`read_article`], over [`ArticleFiles`]: a bag's
+//! article folder, or an object's version): the model from its NewsML-G2 rendition
+//! ([`crate::read::newsml`]), provenance from its metadata record, each file checked against the
+//! input's own manifest (the bag's, or the object's inventory). A root's objects are read where
+//! they are; no bag is made of them. The pages are made by [`pages`]. The output is
+//! deterministic: the same input gives the same bytes.
 //!
 //! The folder is written under a partial name beside the destination and renamed into place when
 //! complete ([`crate::output::partial`]). An existing folder is replaced only if it is a site
-//! newsarc wrote (it holds [`MARKER`]) and only with `force`, or left alone when identical.
+//! newsarc wrote (it holds [`MARKER`]) and only with `force`, or left alone when identical. The
+//! input is only read: the site may not be the input, hold it, or lie inside it.
 
 mod diff;
 mod pages;
