@@ -590,3 +590,35 @@ fn a_storage_root_gives_a_site_with_each_articles_corrections() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert_eq!(tree(&root), before, "the storage root was written into");
 }
+
+#[test]
+fn a_damaged_object_is_left_out_and_a_damaged_file_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = corrected_root(tmp.path());
+    let object = |name: &str| {
+        let id = format!("https://news.example.org/2024/03/{name}");
+        let store = newsarc::ocfl::root::Root::open(&root).unwrap();
+        store.object_path(&id)
+    };
+    // The market's inventory no longer matches its sidecar; a content file of the library changed.
+    let inventory = object("market").join("inventory.json");
+    let mut bytes = std::fs::read(&inventory).unwrap();
+    bytes.extend_from_slice(b" ");
+    std::fs::write(&inventory, bytes).unwrap();
+    std::fs::write(object("library").join("v1/content/article.json"), "{}").unwrap();
+    let before = tree(&root);
+
+    let site = tmp.path().join("site");
+    let out = run(&[&"site", &root, &"-o", &site]);
+    assert_eq!(out.status.code(), Some(1), "an object left out is exit status 1: {out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is damaged") && stderr.contains("E060"), "{stderr}");
+    assert!(stderr.contains("2 article pages"), "{stderr}");
+    assert!(!site.join("articles/market.html").exists());
+    let library = read(&site.join("articles/library.html"));
+    assert!(library.contains("does not match its digest in the manifest"), "{library}");
+    assert!(library.contains("article.json <span class=\"note\">(not offered: see the notes below)</span>"), "{library}");
+    assert!(!site.join("articles/library/article.json").exists(), "a damaged file is offered");
+    assert!(site.join("articles/harbour.html").exists());
+    assert_eq!(tree(&root), before, "the storage root was written into");
+}

@@ -709,10 +709,10 @@ fn rendition_name(name: &str) -> String {
 }
 
 fn file_row(e: &Entry, d: &Download, what: &str) -> String {
-    let holder = if e.versions.is_empty() { "the bag" } else { "the version" };
+    let missing = if e.versions.is_empty() { "not in the bag" } else { "not offered: see the notes below" };
     let link = match d.verified {
         Some(_) => format!("<a href=\"{0}/{1}\" download>{1}</a>", e.id, escape(&d.file)),
-        None => format!("{} <span class=\"note\">(not in {holder})</span>", escape(&d.file)),
+        None => format!("{} <span class=\"note\">({missing})</span>", escape(&d.file)),
     };
     let check = match d.verified {
         Some(false) => " <strong class=\"note\">(the file's bytes do not have this SHA-256)</strong>",
