@@ -617,7 +617,10 @@ fn a_damaged_object_is_left_out_and_a_damaged_file_is_said() {
     assert!(!site.join("articles/market.html").exists());
     let library = read(&site.join("articles/library.html"));
     assert!(library.contains("does not match its digest in the manifest"), "{library}");
-    assert!(library.contains("article.json <span class=\"note\">(not offered: see the notes below)</span>"), "{library}");
+    assert!(
+        library.contains("article.json <span class=\"note\">(not offered: see the notes below)</span>"),
+        "{library}"
+    );
     assert!(!site.join("articles/library/article.json").exists(), "a damaged file is offered");
     assert!(site.join("articles/harbour.html").exists());
     assert_eq!(tree(&root), before, "the storage root was written into");

@@ -24,19 +24,16 @@ pub fn word_diff_html(old: &str, new: &str) -> Option<String> {
     for op in lines.ops() {
         let (old_range, new_range) = (op.old_range(), op.new_range());
         match op.tag() {
-            DiffTag::Equal => {
-                shown.extend(new_lines[new_range].iter().filter(|l| !l.trim().is_empty()).map(|_| (false, String::new())))
-            }
+            DiffTag::Equal => shown
+                .extend(new_lines[new_range].iter().filter(|l| !l.trim().is_empty()).map(|_| (false, String::new()))),
             // A paragraph removed or added whole is shown as one.
-            DiffTag::Delete => shown.extend(old_lines[old_range].iter().filter(|l| !l.trim().is_empty()).map(|l| {
-                (true, change_html(l, ""))
-            })),
-            DiffTag::Insert => shown.extend(new_lines[new_range].iter().filter(|l| !l.trim().is_empty()).map(|l| {
-                (true, change_html("", l))
-            })),
-            DiffTag::Replace => {
-                shown.extend(words(&old_lines[old_range].join("\n"), &new_lines[new_range].join("\n")))
-            }
+            DiffTag::Delete => shown.extend(
+                old_lines[old_range].iter().filter(|l| !l.trim().is_empty()).map(|l| (true, change_html(l, ""))),
+            ),
+            DiffTag::Insert => shown.extend(
+                new_lines[new_range].iter().filter(|l| !l.trim().is_empty()).map(|l| (true, change_html("", l))),
+            ),
+            DiffTag::Replace => shown.extend(words(&old_lines[old_range].join("\n"), &new_lines[new_range].join("\n"))),
         }
     }
 
@@ -170,12 +167,14 @@ impl Paragraphs {
         let spaced = |s: &str, at_start: bool| {
             if at_start { s.starts_with(char::is_whitespace) } else { s.ends_with(char::is_whitespace) }
         };
-        let (before, after) = (spaced(&removed, true) || spaced(&added, true), spaced(&removed, false) || spaced(&added, false));
+        let (before, after) =
+            (spaced(&removed, true) || spaced(&added, true), spaced(&removed, false) || spaced(&added, false));
         let (removed, added) = (removed.trim(), added.trim());
         if removed.is_empty() && added.is_empty() {
             return;
         }
-        if (before || std::mem::take(&mut self.space_owed)) && !self.current.is_empty() && !self.current.ends_with(' ') {
+        if (before || std::mem::take(&mut self.space_owed)) && !self.current.is_empty() && !self.current.ends_with(' ')
+        {
             self.current.push(' ');
         }
         self.current.push_str(&change_html(removed, added));
@@ -210,8 +209,11 @@ mod tests {
 
     #[test]
     fn one_word_replaced_is_removed_and_added_in_its_paragraph() {
-        let html = word_diff_html("Headline\nThe ferry sails on Tuesday.\nLast words.", "Headline\nThe ferry sails on Wednesday.\nLast words.")
-            .unwrap();
+        let html = word_diff_html(
+            "Headline\nThe ferry sails on Tuesday.\nLast words.",
+            "Headline\nThe ferry sails on Wednesday.\nLast words.",
+        )
+        .unwrap();
         assert_eq!(
             html,
             format!(
@@ -257,6 +259,9 @@ mod tests {
         let old = "A.\nB.\nC.\nD.";
         let new = "A.\nB.\nC.\nD!";
         let html = word_diff_html(old, new).unwrap();
-        assert_eq!(html, format!("<p class=\"unchanged\">(3 paragraphs unchanged)</p>\n<p>{DEL}D.{END_DEL} {INS}D!{END_INS}</p>\n"));
+        assert_eq!(
+            html,
+            format!("<p class=\"unchanged\">(3 paragraphs unchanged)</p>\n<p>{DEL}D.{END_DEL} {INS}D!{END_INS}</p>\n")
+        );
     }
 }

@@ -378,9 +378,11 @@ impl BagInput {
         let mut usable = Vec::new();
         for article in &self.index.articles {
             if !is_safe_name(&article.id) {
-                warnings.push(format!("data/index.json: article id {:?} is not a safe file name; left out", article.id));
+                warnings
+                    .push(format!("data/index.json: article id {:?} is not a safe file name; left out", article.id));
             } else if !seen.insert(article.id.clone()) {
-                warnings.push(format!("data/index.json: article id {} is listed twice; the first is shown", article.id));
+                warnings
+                    .push(format!("data/index.json: article id {} is listed twice; the first is shown", article.id));
             } else {
                 usable.push(article);
             }

@@ -379,7 +379,8 @@ impl<'a> Site<'a> {
                 let versions: usize = self.entries.iter().map(|e| e.versions.len()).sum();
                 let _ = writeln!(m, "<dt>Articles with corrections</dt><dd>{}</dd>", grouped(corrected as u64));
                 let _ = writeln!(m, "<dt>Versions</dt><dd>{}</dd>", grouped(versions as u64));
-                let _ = writeln!(m, "<dt>OCFL storage root</dt><dd><code>{}</code></dd>", escape(&self.collection.name));
+                let _ =
+                    writeln!(m, "<dt>OCFL storage root</dt><dd><code>{}</code></dd>", escape(&self.collection.name));
             }
         }
         for (key, value) in &self.collection.info {
@@ -549,7 +550,10 @@ impl<'a> Site<'a> {
             Some(v) => format!("its version {}", escape(&v.version)),
             None => self.collection.noun().to_string(),
         };
-        let _ = write!(m, "<table class=\"files\">\n<caption>The source file and each rendition, as {holder} holds them</caption>");
+        let _ = write!(
+            m,
+            "<table class=\"files\">\n<caption>The source file and each rendition, as {holder} holds them</caption>"
+        );
         m.push_str("\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">What</th><th scope=\"col\">Size</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
         if let Some(s) = &e.source {
             let what = match &s.original {
@@ -670,7 +674,9 @@ fn versions_section(e: &Entry) -> String {
                 m.push_str("<p class=\"change\">What changed in the text:</p>\n");
                 let _ = write!(m, "<div class=\"diff\" lang=\"{lang}\" dir=\"{dir}\">\n{html}</div>\n");
             }
-            Change::SameText => m.push_str("<p class=\"change\">The source changed; the text a reader sees did not.</p>\n"),
+            Change::SameText => {
+                m.push_str("<p class=\"change\">The source changed; the text a reader sees did not.</p>\n")
+            }
             Change::RenderedAgain => m.push_str(
                 "<p class=\"change\">Rendered again: the renditions are new, the source is the one before.</p>\n",
             ),
