@@ -97,7 +97,7 @@ pub enum SiteError {
     Output(#[from] OutputError),
     #[error("{0}")]
     Package(#[from] crate::validate::ValidateError),
-    #[error("{path}: not a newsarc package: {reason}")]
+    #[error("{path}: not a newsarc package (nor an OCFL storage root): {reason}")]
     NotNewsarc { path: String, reason: String },
     #[error(
         "refusing to replace {output}: it is a folder that is not a site newsarc wrote (no {MARKER} at its top); newsarc replaces only what it writes"
