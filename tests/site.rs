@@ -495,8 +495,9 @@ fn marked(html: &str, tag: &str) -> Vec<String> {
         .collect()
 }
 
-/// A storage root of three articles: `harbour` corrected (one word) in v2, `market` rendered again
-/// in v2 (its source unchanged), `library` added once.
+/// A storage root of three articles: `harbour` corrected (one word of the body) in v2 and (one
+/// word of the headline) in v3, `market` rendered again in v2 (its source unchanged), `library`
+/// added once.
 fn corrected_root(dir: &Path) -> PathBuf {
     let input = dir.join("desk");
     let harbour_v1 = "Port Aldous, March 3 -- The harbour reopened on Tuesday after three weeks of repairs.\n\n\
@@ -509,6 +510,9 @@ fn corrected_root(dir: &Path) -> PathBuf {
     // The correction: one word.
     story(&input, "harbour", "Harbour reopens after repairs", &harbour_v1.replace("Tuesday", "Wednesday"));
     ocfl_add(&root, &input.join("harbour.txt"), "1709456400", "Corrected the day the harbour reopened");
+    // A second correction, of the headline alone.
+    story(&input, "harbour", "Harbour reopens after long repairs", &harbour_v1.replace("Tuesday", "Wednesday"));
+    ocfl_add(&root, &input.join("harbour.txt"), "1709460000", "Corrected the headline");
     // Added again a day later: rendered again, the source unchanged.
     ocfl_add(&root, &input.join("market.txt"), "1709510400", "Rendered again");
     root
@@ -527,7 +531,7 @@ fn a_storage_root_gives_a_site_with_each_articles_corrections() {
     let home = read(&site.join("index.html"));
     assert!(home.contains("<dt>Articles</dt><dd>3</dd>"), "{home}");
     assert!(home.contains("<dt>Articles with corrections</dt><dd>1</dd>"), "{home}");
-    assert!(home.contains("<dt>Versions</dt><dd>5</dd>"), "{home}");
+    assert!(home.contains("<dt>Versions</dt><dd>6</dd>"), "{home}");
     assert!(home.contains("<dt>OCFL storage root</dt><dd><code>archive</code></dd>"), "{home}");
 
     // The corrected article: the head version's text, and both versions, newest first.
@@ -537,22 +541,34 @@ fn a_storage_root_gives_a_site_with_each_articles_corrections() {
     assert!(body.contains("reopened on Wednesday after") && !body.contains("Tuesday"), "{body}");
     let section = &harbour[harbour.find("<h2 id=\"versions\">Corrections and versions</h2>").expect("no versions")..];
     let section = &section[..section.find("</section>").unwrap()];
+    let v3 = section.find("<h3 id=\"version-v3\">Version 3").expect("no v3");
     let v2 = section.find("<h3 id=\"version-v2\">Version 2").expect("no v2");
     let v1 = section.find("<h3 id=\"version-v1\">Version 1").expect("no v1");
-    assert!(v2 < v1, "not newest first: {section}");
-    // 1709456400 is 2024-03-03 09:00 UTC; 1709424000 is midnight.
+    assert!(v3 < v2 && v2 < v1, "not newest first: {section}");
+    assert!(section.contains("This article has 3 versions, 2 corrections that changed its text."), "{section}");
+    // v3: the headline's word, the body unchanged.
+    assert!(section[v3..v2].contains("<p class=\"message\">Corrected the headline</p>"), "{section}");
+    assert!(section[v3..v2].contains("Headline:</strong> Harbour reopens after <ins>"), "{section}");
+    assert_eq!(marked(&section[v3..v2], "ins"), ["long"], "{section}");
+    assert!(marked(&section[v3..v2], "del").is_empty(), "{section}");
+    assert!(section[v3..v2].contains("(the body unchanged)"), "{section}");
+    assert!(harbour.contains("<h1 id=\"headline\">Harbour reopens after long repairs</h1>"));
+    // 1709456400 is 2024-03-03 09:00 UTC, 1709460000 10:00; 1709424000 is midnight.
+    assert!(section.contains("<time datetime=\"2024-03-03T10:00:00Z\">3 March 2024, 10:00 UTC</time>"), "{section}");
     assert!(section.contains("<time datetime=\"2024-03-03T09:00:00Z\">3 March 2024, 09:00 UTC</time>"), "{section}");
     assert!(section.contains("<time datetime=\"2024-03-03T00:00:00Z\">3 March 2024, 00:00 UTC</time>"), "{section}");
     assert!(section[v2..v1].contains("<p class=\"message\">Corrected the day the harbour reopened</p>"), "{section}");
     assert!(section[v1..].contains("<p class=\"message\">First edition</p>"), "{section}");
     assert!(section.contains("<div class=\"diff\" lang=\"en\" dir=\"ltr\">"), "{section}");
-    assert_eq!(marked(section, "del"), ["Tuesday"], "{section}");
-    assert_eq!(marked(section, "ins"), ["Wednesday"], "{section}");
+    assert_eq!(marked(&section[v2..v1], "del"), ["Tuesday"], "{section}");
+    assert_eq!(marked(&section[v2..v1], "ins"), ["Wednesday"], "{section}");
+    assert!(!section[v2..v1].contains("Headline:"), "the headline did not change in v2: {section}");
     assert!(section.contains("[removed: ") && section.contains("[added: "), "no words for screen readers: {section}");
-    // The word in its sentence; the paragraph that did not change is not repeated.
-    assert!(section.contains("The harbour reopened on <del>"), "{section}");
+    // The word in its sentence; the paragraph that did not change is not repeated, only counted.
+    assert!(section[v2..v1].contains("The harbour reopened on <del>"), "{section}");
+    assert!(section[v2..v1].contains("(1 paragraph unchanged)"), "{section}");
     assert!(!section.contains("Fishing boats"), "an unchanged paragraph is shown in the diff: {section}");
-    assert!(harbour.contains("as its version v2 holds them"), "{harbour}");
+    assert!(harbour.contains("as its version v3 holds them"), "{harbour}");
 
     // Rendered again: two versions, the second said to be so, no diff.
     let market = read(&site.join("articles/market.html"));

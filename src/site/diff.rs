@@ -42,7 +42,7 @@ pub fn word_diff_html(old: &str, new: &str) -> Option<String> {
     let say_unchanged = |out: &mut String, n: usize| {
         if n > 0 {
             let what = if n == 1 { "1 paragraph".to_string() } else { format!("{n} paragraphs") };
-            out.push_str(&format!("<p class=\"unchanged\">({what} unchanged)</p>\n"));
+            out.push_str(&format!("<p class=\"unchanged\" lang=\"en\" dir=\"ltr\">({what} unchanged)</p>\n"));
         }
     };
     for (changed, html) in &shown {
@@ -56,6 +56,17 @@ pub fn word_diff_html(old: &str, new: &str) -> Option<String> {
     }
     say_unchanged(&mut out, unchanged);
     Some(out)
+}
+
+/// One line (a headline, say) with the words removed and added marked, as inline HTML; `None`
+/// when the lines are the same.
+pub fn inline_diff_html(old: &str, new: &str) -> Option<String> {
+    if old == new {
+        return None;
+    }
+    let shown: Vec<String> =
+        words(&old.replace('\n', " "), &new.replace('\n', " ")).into_iter().map(|(_, html)| html).collect();
+    Some(shown.join(" "))
 }
 
 /// A word-level diff of two runs of paragraphs, in the new run's paragraphs: each with whether
@@ -217,9 +228,9 @@ mod tests {
         assert_eq!(
             html,
             format!(
-                "<p class=\"unchanged\">(1 paragraph unchanged)</p>\n\
+                "<p class=\"unchanged\" lang=\"en\" dir=\"ltr\">(1 paragraph unchanged)</p>\n\
                  <p>The ferry sails on {DEL}Tuesday.{END_DEL} {INS}Wednesday.{END_INS}</p>\n\
-                 <p class=\"unchanged\">(1 paragraph unchanged)</p>\n"
+                 <p class=\"unchanged\" lang=\"en\" dir=\"ltr\">(1 paragraph unchanged)</p>\n"
             )
         );
     }
@@ -248,9 +259,18 @@ mod tests {
         assert_eq!(
             html,
             format!(
-                "<p class=\"unchanged\">(1 paragraph unchanged)</p>\n<p>{DEL}Second.{END_DEL}</p>\n\
-                 <p class=\"unchanged\">(1 paragraph unchanged)</p>\n<p>{INS}Fourth is new.{END_INS}</p>\n"
+                "<p class=\"unchanged\" lang=\"en\" dir=\"ltr\">(1 paragraph unchanged)</p>\n<p>{DEL}Second.{END_DEL}</p>\n\
+                 <p class=\"unchanged\" lang=\"en\" dir=\"ltr\">(1 paragraph unchanged)</p>\n<p>{INS}Fourth is new.{END_INS}</p>\n"
             )
+        );
+    }
+
+    #[test]
+    fn a_line_is_marked_inline() {
+        assert_eq!(inline_diff_html("Harbour reopens", "Harbour reopens"), None);
+        assert_eq!(
+            inline_diff_html("Harbour <re>opens", "Harbour closes & reopens").unwrap(),
+            format!("Harbour {DEL}&lt;re&gt;opens{END_DEL} {INS}closes &amp; reopens{END_INS}")
         );
     }
 
@@ -261,7 +281,9 @@ mod tests {
         let html = word_diff_html(old, new).unwrap();
         assert_eq!(
             html,
-            format!("<p class=\"unchanged\">(3 paragraphs unchanged)</p>\n<p>{DEL}D.{END_DEL} {INS}D!{END_INS}</p>\n")
+            format!(
+                "<p class=\"unchanged\" lang=\"en\" dir=\"ltr\">(3 paragraphs unchanged)</p>\n<p>{DEL}D.{END_DEL} {INS}D!{END_INS}</p>\n"
+            )
         );
     }
 }

@@ -601,7 +601,7 @@ impl<'a> Site<'a> {
 
 /// How many of an article's versions changed the text a reader sees.
 pub(crate) fn corrections(e: &Entry) -> usize {
-    e.versions.iter().filter(|v| matches!(v.change, Change::Text(_))).count()
+    e.versions.iter().filter(|v| matches!(v.change, Change::Text { .. })).count()
 }
 
 /// An RFC 3339 time as a person reads it: `2024-03-03T09:05:00Z` as `3 March 2024, 09:05 UTC`
@@ -670,9 +670,17 @@ fn versions_section(e: &Entry) -> String {
         }
         match &v.change {
             Change::First => m.push_str("<p class=\"change\">First published version.</p>\n"),
-            Change::Text(html) => {
+            Change::Text { headline, body } => {
                 m.push_str("<p class=\"change\">What changed in the text:</p>\n");
-                let _ = write!(m, "<div class=\"diff\" lang=\"{lang}\" dir=\"{dir}\">\n{html}</div>\n");
+                let _ = writeln!(m, "<div class=\"diff\" lang=\"{lang}\" dir=\"{dir}\">");
+                if let Some(headline) = headline {
+                    let _ = writeln!(m, "<p><strong lang=\"en\" dir=\"ltr\">Headline:</strong> {headline}</p>");
+                }
+                match body {
+                    Some(body) => m.push_str(body),
+                    None => m.push_str("<p class=\"unchanged\" lang=\"en\" dir=\"ltr\">(the body unchanged)</p>\n"),
+                }
+                m.push_str("</div>\n");
             }
             Change::SameText => {
                 m.push_str("<p class=\"change\">The source changed; the text a reader sees did not.</p>\n")

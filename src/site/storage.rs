@@ -9,8 +9,8 @@
 //! digest; newsarc's SHA-256s, kept in the inventory's fixity block, are the manifest the files
 //! are checked against as a bag's would be. A damaged object is left out with a warning.
 //!
-//! The text compared between versions is the one a reader sees: the headline and the body's
-//! paragraphs of each version's NewsML-G2 rendition (`article.xml`, read by
+//! The text compared between versions is the one a reader sees: the headline, and the body's
+//! paragraphs, of each version's NewsML-G2 rendition (`article.xml`, read by
 //! [`crate::read::newsml`]), not the source's markup. A version whose source is the one before
 //! (only the renditions changed) is "rendered again", with no comparison. Page names are the
 //! metadata record's `id` (as `ocfl export` names its article folders), else one made from the
@@ -47,8 +47,9 @@ pub(crate) struct VersionShown {
 pub(crate) enum Change {
     /// The first version.
     First,
-    /// The text changed: the paragraphs that did, as HTML ([`super::diff`]).
-    Text(String),
+    /// The text changed: the headline (inline HTML) and the body's paragraphs that did (HTML),
+    /// as [`super::diff`] marks them; `None` for the one that did not.
+    Text { headline: Option<String>, body: Option<String> },
     /// The source changed, and the text a reader sees did not (its metadata, say).
     SameText,
     /// The source is the one before; only the renditions are new.
@@ -170,8 +171,8 @@ fn entry_of(object: &Object, name: &str) -> (Entry, super::Offered) {
 fn versions(object: &Object, problems: &mut Vec<String>) -> Vec<VersionShown> {
     let numbers: Vec<VersionNum> = object.inventory.versions.keys().copied().collect();
     // Texts by the digest of the rendition they come from: a version rendered again is read once.
-    let mut texts: HashMap<String, Result<String, String>> = HashMap::new();
-    let mut text_of = |version: VersionNum| -> Result<String, String> {
+    let mut texts: HashMap<String, Result<Text, String>> = HashMap::new();
+    let mut text_of = |version: VersionNum| -> Result<Text, String> {
         let digest = object.inventory.versions[&version].files().get("article.xml").map(|d| d.to_string());
         let Some(digest) = digest else { return Err(format!("{version} holds no article.xml")) };
         texts.entry(digest).or_insert_with(|| reader_text(object, version)).clone()
@@ -184,7 +185,15 @@ fn versions(object: &Object, problems: &mut Vec<String>) -> Vec<VersionShown> {
             Change::RenderedAgain
         } else {
             match (text_of(numbers[i - 1]), text_of(numbers[i])) {
-                (Ok(old), Ok(new)) => super::diff::word_diff_html(&old, &new).map_or(Change::SameText, Change::Text),
+                (Ok(old), Ok(new)) => {
+                    let headline = super::diff::inline_diff_html(&old.headline, &new.headline);
+                    let body = super::diff::word_diff_html(&old.body, &new.body);
+                    if headline.is_none() && body.is_none() {
+                        Change::SameText
+                    } else {
+                        Change::Text { headline, body }
+                    }
+                }
                 (Err(why), _) | (_, Err(why)) => {
                     problems.push(format!("{} not compared with {}: {why}", numbers[i], numbers[i - 1]));
                     Change::NotCompared(why)
@@ -200,24 +209,29 @@ fn touches_source(changes: &Changes) -> bool {
     [&changes.added, &changes.removed, &changes.changed].iter().any(|paths| paths.iter().any(|p| p == SOURCE_FILE))
 }
 
-/// The text a reader sees of one version: its headline and its body's paragraphs, one a line,
-/// spaces within each made single.
-fn reader_text(object: &Object, version: VersionNum) -> Result<String, String> {
+/// The text a reader sees of one version.
+#[derive(Debug, Clone)]
+struct Text {
+    headline: String,
+    /// The body's paragraphs, one a line.
+    body: String,
+}
+
+/// The text a reader sees of one version: its headline and its body's paragraphs, spaces within
+/// each made single.
+fn reader_text(object: &Object, version: VersionNum) -> Result<Text, String> {
     let bytes = history::read_file(object, version, "article.xml")
         .map_err(|e: OcflError| e.to_string())?
         .ok_or_else(|| format!("{version} holds no article.xml"))?;
     let article = crate::read::newsml::read(&bytes, &crate::read::ReadOptions::default())
         .map_err(|e| format!("{version}/article.xml: {e}"))?;
+    let single = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut lines = Vec::new();
-    let mut push = |text: &str| {
-        let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::model::text::for_each_text(&article.body, &mut |text| {
+        let line = single(text);
         if !line.is_empty() {
             lines.push(line);
         }
-    };
-    if let Some(headline) = &article.headline {
-        push(headline);
-    }
-    crate::model::text::for_each_text(&article.body, &mut push);
-    Ok(lines.join("\n"))
+    });
+    Ok(Text { headline: article.headline.as_deref().map(single).unwrap_or_default(), body: lines.join("\n") })
 }
