@@ -83,9 +83,10 @@ pub struct SiteReport {
     pub bytes: u64,
     /// Problems met that did not stop the build, one line each (file: what).
     pub warnings: Vec<String>,
-    /// Articles of the index that could not be given a page.
+    /// Articles that could not be given a page, or were given one without their body (of the
+    /// bag's index; of the root's objects, those damaged).
     pub skipped: usize,
-    /// Where the time went: reading the bag and copying its files, writing the pages, building
+    /// Where the time went: reading the input and copying its files, writing the pages, building
     /// the search index, putting the site in place.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
