@@ -534,7 +534,16 @@ fn a_storage_root_gives_a_site_with_each_articles_corrections() {
     assert!(home.contains("<dt>Versions</dt><dd>6</dd>"), "{home}");
     assert!(home.contains("<dt>OCFL storage root</dt><dd><code>archive</code></dd>"), "{home}");
 
-    // The corrected article: the head version's text, and both versions, newest first.
+    // Lists say which articles were corrected.
+    let listed = read(&site.join("browse/date/2024.html"));
+    let item = |name: &str| {
+        let at = listed.find(&format!("articles/{name}.html")).unwrap();
+        listed[at..at + listed[at..].find("</li>").unwrap()].to_string()
+    };
+    assert!(item("harbour").contains("corrected 2 times"), "{listed}");
+    assert!(!item("library").contains("corrected") && !item("market").contains("corrected"), "{listed}");
+
+    // The corrected article: the head version's text, and every version, newest first.
     let harbour = read(&site.join("articles/harbour.html"));
     assert!(harbour.contains("<article lang=\"en\" dir=\"ltr\""), "{harbour}");
     let body = &harbour[harbour.find("<div class=\"body\">").unwrap()..harbour.find("</article>").unwrap()];

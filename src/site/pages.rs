@@ -459,6 +459,11 @@ impl<'a> Site<'a> {
         if let Some(p) = &e.publisher {
             about.push(escape(p));
         }
+        match corrections(e) {
+            0 => {}
+            1 => about.push("corrected".to_string()),
+            n => about.push(format!("corrected {n} times")),
+        }
         let about = if about.is_empty() {
             String::new()
         } else {
