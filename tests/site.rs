@@ -337,6 +337,13 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site-screenshots");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/site/browser.mjs");
     let file_url = format!("file://{}", site.join("index.html").display());
+    // A site of a storage root: the page of an article with a correction, and its home page.
+    let root = corrected_root(tmp.path());
+    let root_site = tmp.path().join("root-site");
+    ok(run(&[&"site", &root, &"-o", &root_site]));
+    let root_server = Server::start(root_site.clone());
+    let root_base = format!("http://127.0.0.1:{}", root_server.port);
+    let more = [format!("{root_base}/articles/harbour.html"), format!("{root_base}/index.html")];
     let out = std::process::Command::new("node")
         .arg(&script)
         .args([
@@ -347,11 +354,13 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
             "lang-arabic-rtl",
             "browse/date/no-year-03.html",
         ])
+        .args(&more)
         .env("NEWSARC_BROWSER_MODULES", &modules)
         .env("CHROMIUM", &chromium)
         .output()
         .expect("run node");
     drop(server);
+    drop(root_server);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "the browser script failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
     let seen: serde_json::Value = serde_json::from_str(stdout.trim()).expect("the script prints JSON");
@@ -378,13 +387,19 @@ fn the_site_in_a_browser_searches_reads_right_to_left_and_passes_axe() {
     for key in ["homeAxe", "searchAxe", "articleAxe", "browseAxe"] {
         assert_eq!(seen[key], serde_json::json!([]), "axe-core on {key}: {seen}");
     }
+    for url in &more {
+        assert_eq!(seen["moreAxe"][url], serde_json::json!([]), "axe-core on {url}: {seen}");
+    }
     // Browsing works from disk, with no server.
     assert!(seen["fromDisk"]["opened"].as_str().unwrap().starts_with("file://"), "{seen}");
     assert!(seen["fromDisk"]["h1"].is_string(), "{seen}");
     // Nothing was asked of any other host, and no script failed.
     for url in seen["requests"].as_array().unwrap() {
         let url = url.as_str().unwrap();
-        assert!(url.starts_with(&base) || url.starts_with("file://"), "a request left the site: {url}");
+        assert!(
+            url.starts_with(&base) || url.starts_with(&root_base) || url.starts_with("file://"),
+            "a request left the site: {url}"
+        );
     }
     assert_eq!(seen["errors"], serde_json::json!([]), "{seen}");
     for shot in ["home.png", "search.png", "article.png", "browse.png"] {
@@ -414,4 +429,224 @@ fn a_changed_file_is_shown_as_such_and_a_missing_body_is_said() {
     let plain = read(&site.join("articles/headline-plain.html"));
     assert!(plain.contains("The body could not be read from the bag"), "{plain}");
     assert!(plain.contains("<h1 id=\"headline\">Ferry service resumes at Carrow Bay after winter storms</h1>"));
+}
+
+/// An article of the storage-root tests, with a sidecar giving its URI (so a correction keeps it).
+fn story(dir: &Path, name: &str, headline: &str, body: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join(format!("{name}.txt"));
+    std::fs::write(&path, format!("# {headline}\n\n---\n\n{body}\n\n---\n")).unwrap();
+    let sidecar = format!(
+        "{{\"uri\": \"https://news.example.org/2024/03/{name}\", \"date\": \"2024-03-03\", \"language\": \"en\"}}"
+    );
+    std::fs::write(dir.join(format!("{name}.meta.json")), sidecar).unwrap();
+    path
+}
+
+fn ocfl_add(root: &Path, input: &Path, epoch: &str, message: &str) {
+    let out = newsarc()
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .args(["ocfl", "add", "--root"])
+        .arg(root)
+        .arg(input)
+        .args(["--message", message, "--user-name", "Desk Editor"])
+        .output()
+        .unwrap();
+    ok(out);
+}
+
+/// Every file and folder below `dir`, with the bytes of each file.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(dir).unwrap().to_path_buf();
+            if path.is_dir() {
+                out.insert(relative, None);
+                pending.push(path);
+            } else {
+                out.insert(relative, Some(std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// The words inside each `<tag>` of `html`, without the text meant for screen readers only.
+fn marked(html: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    html.split(&open)
+        .skip(1)
+        .map(|part| {
+            let inner = &part[..part.find(&close).unwrap()];
+            let mut text = String::new();
+            let mut rest = inner;
+            while let Some(at) = rest.find("<span class=\"visually-hidden\"") {
+                text.push_str(&rest[..at]);
+                rest = &rest[at..];
+                rest = &rest[rest.find("</span>").unwrap() + "</span>".len()..];
+            }
+            text.push_str(rest);
+            text
+        })
+        .collect()
+}
+
+/// A storage root of three articles: `harbour` corrected (one word of the body) in v2 and (one
+/// word of the headline) in v3, `market` rendered again in v2 (its source unchanged), `library`
+/// added once.
+fn corrected_root(dir: &Path) -> PathBuf {
+    let input = dir.join("desk");
+    let harbour_v1 = "Port Aldous, March 3 -- The harbour reopened on Tuesday after three weeks of repairs.\n\n\
+                      Fishing boats <returned> at dawn & the fish market opened at nine.";
+    story(&input, "harbour", "Harbour reopens after repairs", harbour_v1);
+    story(&input, "library", "Library extends its hours", "Port Aldous -- The library now opens on Sundays.");
+    story(&input, "market", "Market moves to the quay", "Port Aldous -- The Saturday market moves to the quay.");
+    let root = dir.join("archive");
+    ocfl_add(&root, &input, "1709424000", "First edition");
+    // The correction: one word.
+    story(&input, "harbour", "Harbour reopens after repairs", &harbour_v1.replace("Tuesday", "Wednesday"));
+    ocfl_add(&root, &input.join("harbour.txt"), "1709456400", "Corrected the day the harbour reopened");
+    // A second correction, of the headline alone.
+    story(&input, "harbour", "Harbour reopens after long repairs", &harbour_v1.replace("Tuesday", "Wednesday"));
+    ocfl_add(&root, &input.join("harbour.txt"), "1709460000", "Corrected the headline");
+    // Added again a day later: rendered again, the source unchanged.
+    ocfl_add(&root, &input.join("market.txt"), "1709510400", "Rendered again");
+    root
+}
+
+#[test]
+fn a_storage_root_gives_a_site_with_each_articles_corrections() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = corrected_root(tmp.path());
+    let before = tree(&root);
+    let site = tmp.path().join("site");
+    let out = ok(run(&[&"site", &root, &"-o", &site]));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 article pages"), "{out:?}");
+    assert_eq!(tree(&root), before, "the storage root was written into");
+
+    let home = read(&site.join("index.html"));
+    assert!(home.contains("<dt>Articles</dt><dd>3</dd>"), "{home}");
+    assert!(home.contains("<dt>Articles with corrections</dt><dd>1</dd>"), "{home}");
+    assert!(home.contains("<dt>Versions</dt><dd>6</dd>"), "{home}");
+    assert!(home.contains("<dt>OCFL storage root</dt><dd><code>archive</code></dd>"), "{home}");
+
+    // Lists say which articles were corrected.
+    let listed = read(&site.join("browse/date/2024.html"));
+    let item = |name: &str| {
+        let at = listed.find(&format!("articles/{name}.html")).unwrap();
+        listed[at..at + listed[at..].find("</li>").unwrap()].to_string()
+    };
+    assert!(item("harbour").contains("corrected 2 times"), "{listed}");
+    assert!(!item("library").contains("corrected") && !item("market").contains("corrected"), "{listed}");
+
+    // The corrected article: the head version's text, and every version, newest first.
+    let harbour = read(&site.join("articles/harbour.html"));
+    assert!(harbour.contains("<article lang=\"en\" dir=\"ltr\""), "{harbour}");
+    let body = &harbour[harbour.find("<div class=\"body\">").unwrap()..harbour.find("</article>").unwrap()];
+    assert!(body.contains("reopened on Wednesday after") && !body.contains("Tuesday"), "{body}");
+    let section = &harbour[harbour.find("<h2 id=\"versions\">Corrections and versions</h2>").expect("no versions")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let v3 = section.find("<h3 id=\"version-v3\">Version 3").expect("no v3");
+    let v2 = section.find("<h3 id=\"version-v2\">Version 2").expect("no v2");
+    let v1 = section.find("<h3 id=\"version-v1\">Version 1").expect("no v1");
+    assert!(v3 < v2 && v2 < v1, "not newest first: {section}");
+    assert!(section.contains("This article has 3 versions, 2 corrections that changed its text."), "{section}");
+    // v3: the headline's word, the body unchanged.
+    assert!(section[v3..v2].contains("<p class=\"message\">Corrected the headline</p>"), "{section}");
+    assert!(section[v3..v2].contains("Headline:</strong> Harbour reopens after <ins>"), "{section}");
+    assert_eq!(marked(&section[v3..v2], "ins"), ["long"], "{section}");
+    assert!(marked(&section[v3..v2], "del").is_empty(), "{section}");
+    assert!(section[v3..v2].contains("(the body unchanged)"), "{section}");
+    assert!(harbour.contains("<h1 id=\"headline\">Harbour reopens after long repairs</h1>"));
+    // 1709456400 is 2024-03-03 09:00 UTC, 1709460000 10:00; 1709424000 is midnight.
+    assert!(section.contains("<time datetime=\"2024-03-03T10:00:00Z\">3 March 2024, 10:00 UTC</time>"), "{section}");
+    assert!(section.contains("<time datetime=\"2024-03-03T09:00:00Z\">3 March 2024, 09:00 UTC</time>"), "{section}");
+    assert!(section.contains("<time datetime=\"2024-03-03T00:00:00Z\">3 March 2024, 00:00 UTC</time>"), "{section}");
+    assert!(section[v2..v1].contains("<p class=\"message\">Corrected the day the harbour reopened</p>"), "{section}");
+    assert!(section[v1..].contains("<p class=\"message\">First edition</p>"), "{section}");
+    assert!(section.contains("<div class=\"diff\" lang=\"en\" dir=\"ltr\">"), "{section}");
+    assert_eq!(marked(&section[v2..v1], "del"), ["Tuesday"], "{section}");
+    assert_eq!(marked(&section[v2..v1], "ins"), ["Wednesday"], "{section}");
+    assert!(!section[v2..v1].contains("Headline:"), "the headline did not change in v2: {section}");
+    assert!(section.contains("[removed: ") && section.contains("[added: "), "no words for screen readers: {section}");
+    // The word in its sentence; the paragraph that did not change is not repeated, only counted.
+    assert!(section[v2..v1].contains("The harbour reopened on <del>"), "{section}");
+    assert!(section[v2..v1].contains("(1 paragraph unchanged)"), "{section}");
+    assert!(!section.contains("Fishing boats"), "an unchanged paragraph is shown in the diff: {section}");
+    assert!(harbour.contains("as its version v3 holds them"), "{harbour}");
+
+    // Rendered again: two versions, the second said to be so, no diff.
+    let market = read(&site.join("articles/market.html"));
+    assert!(market.contains("<h3 id=\"version-v2\">Version 2"), "{market}");
+    assert!(market.contains("Rendered again: the renditions are new, the source is the one before."), "{market}");
+    assert!(!market.contains("<del>") && !market.contains("<ins>"), "{market}");
+
+    // Never corrected: one version, no diff.
+    let library = read(&site.join("articles/library.html"));
+    assert!(library.contains("This article has one version, v1: it has not been corrected."), "{library}");
+    assert!(library.contains("<h3 id=\"version-v1\">Version 1") && !library.contains("version-v2"), "{library}");
+    assert!(!library.contains("<del>") && !library.contains("<ins>") && !library.contains("class=\"diff\""));
+    // The files offered are the head version's, byte for byte.
+    let stored = newsarc::ocfl::root::Root::open(&root)
+        .unwrap()
+        .object("https://news.example.org/2024/03/harbour")
+        .unwrap()
+        .unwrap();
+    let head = stored.inventory.head;
+    for file in ["source.txt", "article.xml", "article.epub", "metadata.json"] {
+        let held = newsarc::ocfl::history::read_file(&stored, head, file).unwrap().unwrap();
+        assert_eq!(std::fs::read(site.join("articles/harbour").join(file)).unwrap(), held, "{file}");
+        assert!(harbour.contains(&sha256_hex(&held)), "the SHA-256 of {file} is not shown");
+    }
+    assert!(std::fs::read_to_string(site.join("articles/harbour/source.txt")).unwrap().contains("Wednesday"));
+
+    // The same root again: the same bytes; a second folder built from it is identical.
+    let again = tmp.path().join("again");
+    ok(run(&[&"site", &root, &"-o", &again, &"--jobs", &"1"]));
+    assert!(newsarc::output::same_tree(&site, &again).unwrap(), "two builds of one root differ");
+    let out = ok(run(&[&"site", &root, &"-o", &site]));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("left unchanged"), "{out:?}");
+    // Never inside the root.
+    let out = run(&[&"site", &root, &"-o", &root.join("site"), &"--force"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(tree(&root), before, "the storage root was written into");
+}
+
+#[test]
+fn a_damaged_object_is_left_out_and_a_damaged_file_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = corrected_root(tmp.path());
+    let object = |name: &str| {
+        let id = format!("https://news.example.org/2024/03/{name}");
+        let store = newsarc::ocfl::root::Root::open(&root).unwrap();
+        store.object_path(&id)
+    };
+    // The market's inventory no longer matches its sidecar; a content file of the library changed.
+    let inventory = object("market").join("inventory.json");
+    let mut bytes = std::fs::read(&inventory).unwrap();
+    bytes.extend_from_slice(b" ");
+    std::fs::write(&inventory, bytes).unwrap();
+    std::fs::write(object("library").join("v1/content/article.json"), "{}").unwrap();
+    let before = tree(&root);
+
+    let site = tmp.path().join("site");
+    let out = run(&[&"site", &root, &"-o", &site]);
+    assert_eq!(out.status.code(), Some(1), "an object left out is exit status 1: {out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is damaged") && stderr.contains("E060"), "{stderr}");
+    assert!(stderr.contains("2 article pages"), "{stderr}");
+    assert!(!site.join("articles/market.html").exists());
+    let library = read(&site.join("articles/library.html"));
+    assert!(library.contains("does not match its digest in the manifest"), "{library}");
+    assert!(
+        library.contains("article.json <span class=\"note\">(not offered: see the notes below)</span>"),
+        "{library}"
+    );
+    assert!(!site.join("articles/library/article.json").exists(), "a damaged file is offered");
+    assert!(site.join("articles/harbour.html").exists());
+    assert_eq!(tree(&root), before, "the storage root was written into");
 }

@@ -1,19 +1,22 @@
-//! `newsarc site`: a bag as a static website, browsable offline and searchable.
+//! `newsarc site`: a bag or an OCFL storage root as a static website, browsable offline and
+//! searchable; from a root, each article's page lists its versions and what each corrected.
 
 use super::{Outcome, Verbosity, jobs, plural};
 use clap::Args;
 use newsarc::site::{SiteOptions, SiteOutcome, build};
 use std::path::PathBuf;
 
-/// Write a static, searchable catalogue of a bag: a home page, one page per article, a search index
+/// Write a static, searchable catalogue of a bag or an OCFL storage root: a home page, one page per
+/// article (from a root, with its versions and corrections), a search index
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc site corpus.zip -o site/\n  newsarc site corpus/ -o site/ --force      # replace a site written before\n  cd site && python3 -m http.server           # search needs HTTP; browsing works from disk\n\nThe folder works from any static host (copy it as it is). Search uses Pagefind's index in site/pagefind/.\n\nOutput: DIR is written whole or not at all; an existing DIR is replaced only with --force and only if it is a site newsarc wrote (it holds .newsarc-site); the same site again is left unchanged.\n\nExit status: 0 written, 1 written but some article could not be shown whole, 2 could not run."
+    after_help = "Examples:\n  newsarc site corpus.zip -o site/\n  newsarc site corpus/ -o site/ --force      # replace a site written before\n  newsarc site archive/ -o site/             # an OCFL storage root: corrections shown\n  cd site && python3 -m http.server           # search needs HTTP; browsing works from disk\n\nThe folder works from any static host (copy it as it is). Search uses Pagefind's index in site/pagefind/.\n\nFrom a storage root, each article page lists its versions newest first: when each was made, its message, and the words its text lost (struck through) and gained (underlined); a version that only rendered the same source again says so. The root is only read.\n\nOutput: DIR is written whole or not at all (never inside the input); an existing DIR is replaced only with --force and only if it is a site newsarc wrote (it holds .newsarc-site); the same site again is left unchanged.\n\nExit status: 0 written, 1 written but some article could not be shown whole, 2 could not run."
 )]
 pub struct SiteArgs {
-    /// The bag: a folder, .zip, .tar or .tar.gz written by `newsarc pack`
-    #[arg(value_name = "BAG")]
-    bag: PathBuf,
+    /// A bag (a folder, .zip, .tar or .tar.gz written by `newsarc pack`) or an OCFL storage root
+    /// (`newsarc ocfl add`)
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
     /// The site's folder
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
@@ -30,7 +33,7 @@ pub struct SiteArgs {
 pub fn run(args: SiteArgs) -> anyhow::Result<Outcome> {
     let options = SiteOptions { force: args.force, jobs: jobs(args.jobs) };
     super::interrupt::install(format!("site into {}", args.output.display()));
-    let report = build(&args.bag, &args.output, &options)?;
+    let report = build(&args.input, &args.output, &options)?;
     if !args.say.quiet {
         for w in &report.warnings {
             eprintln!("newsarc: warning: {w}");

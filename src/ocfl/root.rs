@@ -134,21 +134,32 @@ impl Root {
     /// Every object of the root, by walking the storage hierarchy (for `--all` and the site):
     /// the folders holding an object declaration, sorted by path.
     pub fn object_paths(&self) -> Result<Vec<PathBuf>, OcflError> {
-        let mut found = Vec::new();
-        let mut walker = walkdir::WalkDir::new(&self.path).follow_links(false).sort_by_file_name().into_iter();
-        while let Some(entry) = walker.next() {
-            let entry = entry.map_err(|e| OcflError::Invalid(format!("cannot walk {}: {e}", self.path.display())))?;
-            if entry.depth() == 1 && entry.file_name() == "extensions" {
-                walker.skip_current_dir();
-                continue;
-            }
-            if entry.file_type().is_dir() && entry.depth() > 0 && has_object_declaration(entry.path()) {
-                found.push(entry.path().to_path_buf());
-                walker.skip_current_dir();
-            }
-        }
-        Ok(found)
+        find_objects(&self.path)
     }
+}
+
+/// The folders holding an object declaration below the storage root at `root`, sorted by path,
+/// whatever layout placed them (so a root is read even where newsarc would not write into it).
+pub fn find_objects(root: &Path) -> Result<Vec<PathBuf>, OcflError> {
+    let mut found = Vec::new();
+    let mut walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = entry.map_err(|e| OcflError::Invalid(format!("cannot walk {}: {e}", root.display())))?;
+        if entry.depth() == 1 && entry.file_name() == "extensions" {
+            walker.skip_current_dir();
+            continue;
+        }
+        if entry.file_type().is_dir() && entry.depth() > 0 && has_object_declaration(entry.path()) {
+            found.push(entry.path().to_path_buf());
+            walker.skip_current_dir();
+        }
+    }
+    Ok(found)
+}
+
+/// Whether a folder declares a storage root (`0=ocfl_1.1` or `0=ocfl_1.0` at its top).
+pub fn is_storage_root(dir: &Path) -> bool {
+    dir.join("0=ocfl_1.1").is_file() || dir.join("0=ocfl_1.0").is_file()
 }
 
 /// Whether a folder holds `0=ocfl_object_1.x`.

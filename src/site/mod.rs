@@ -1,29 +1,41 @@
-//! A bag as a static website: a catalogue a person can browse offline and search.
+//! A bag or an OCFL storage root as a static website: a catalogue a person can browse offline and
+//! search.
 //!
 //! [`build`] reads a newsarc bag (folder, zip, tar or tar.gz) through
 //! [`crate::validate::package`], so an unsafe archive is read as safely as `validate` reads it,
-//! and writes a folder that any static host serves:
+//! or an OCFL storage root (a folder with `0=ocfl_1.1` or `0=ocfl_1.0` at its top) through
+//! [`storage`], and writes a folder that any static host serves:
 //!
-//! - `index.html`: the collection (bag-info.txt), a search form and the browse lists (by date, by
-//!   publisher, by language, by place, with counts);
+//! - `index.html`: the collection (bag-info.txt; for a root, how many articles have corrections and
+//!   how many versions there are), a search form and the browse lists (by date, by publisher, by
+//!   language, by place, with counts);
 //! - `browse/<facet>/<value>.html`: the articles of one date, publisher, language or place;
 //! - `articles/<id>.html`: one page per article (headline, byline, dateline, date as known,
 //!   publisher, source link, the body through [`crate::write::html`], and its provenance: the
 //!   source file and each rendition with a download link and its SHA-256, the reader's warnings),
-//!   and `articles/<id>/` with the bag's files of that article;
+//!   and `articles/<id>/` with the input's files of that article; from a root, the page shows the
+//!   latest version and lists every version, newest first, with when it was made, its message and
+//!   what it changed in the text ([`diff`]: words removed and added), or that it only rendered the
+//!   same source again;
 //! - `pagefind/`: the full-text search index ([`search`]), chunked so a search downloads little;
 //! - `site.css`, `site.js` and the marker file [`MARKER`].
 //!
-//! Each article is read back from the bag: the model from its NewsML-G2 rendition
-//! ([`crate::read::newsml`]), provenance from its metadata record. The pages are made by
-//! [`pages`]. The output is deterministic: the same bag gives the same bytes.
+//! Each article is read back from its files ([`read_article`], over [`ArticleFiles`]: a bag's
+//! article folder, or an object's version): the model from its NewsML-G2 rendition
+//! ([`crate::read::newsml`]), provenance from its metadata record, each file checked against the
+//! input's own manifest (the bag's, or the object's inventory). A root's objects are read where
+//! they are; no bag is made of them. The pages are made by [`pages`]. The output is
+//! deterministic: the same input gives the same bytes.
 //!
 //! The folder is written under a partial name beside the destination and renamed into place when
 //! complete ([`crate::output::partial`]). An existing folder is replaced only if it is a site
-//! newsarc wrote (it holds [`MARKER`]) and only with `force`, or left alone when identical.
+//! newsarc wrote (it holds [`MARKER`]) and only with `force`, or left alone when identical. The
+//! input is only read: the site may not be the input, hold it, or lie inside it.
 
+mod diff;
 mod pages;
 mod search;
+mod storage;
 
 use crate::model::{Article, Dateline, Direction, PartialDate};
 use crate::output::{OutputError, partial};
@@ -71,9 +83,10 @@ pub struct SiteReport {
     pub bytes: u64,
     /// Problems met that did not stop the build, one line each (file: what).
     pub warnings: Vec<String>,
-    /// Articles of the index that could not be given a page.
+    /// Articles that could not be given a page, or were given one without their body (of the
+    /// bag's index; of the root's objects, those damaged).
     pub skipped: usize,
-    /// Where the time went: reading the bag and copying its files, writing the pages, building
+    /// Where the time went: reading the input and copying its files, writing the pages, building
     /// the search index, putting the site in place.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -85,7 +98,7 @@ pub enum SiteError {
     Output(#[from] OutputError),
     #[error("{0}")]
     Package(#[from] crate::validate::ValidateError),
-    #[error("{path}: not a newsarc package: {reason}")]
+    #[error("{path}: not a newsarc package (nor an OCFL storage root): {reason}")]
     NotNewsarc { path: String, reason: String },
     #[error(
         "refusing to replace {output}: it is a folder that is not a site newsarc wrote (no {MARKER} at its top); newsarc replaces only what it writes"
@@ -93,8 +106,10 @@ pub enum SiteError {
     NotASite { output: String },
     #[error("refusing to write {output}: it is a file, and a site is a folder")]
     FileForFolder { output: String },
-    #[error("refusing to write {output}: it lies inside the bag {input} (the bag would change)")]
-    InsideBag { output: String, input: String },
+    #[error("refusing to write {output}: it lies inside {input} (newsarc never writes into its input)")]
+    InsideInput { output: String, input: String },
+    #[error(transparent)]
+    Ocfl(#[from] crate::ocfl::OcflError),
     #[error("cannot write {path}: {}", crate::output::io_reason(.cause))]
     Io {
         path: String,
@@ -106,7 +121,7 @@ pub enum SiteError {
 }
 
 /// An article's files offered for download: name and bytes.
-type Offered = Vec<(String, Vec<u8>)>;
+pub(crate) type Offered = Vec<(String, Vec<u8>)>;
 
 /// One article as the site shows it.
 #[derive(Debug, Clone)]
@@ -130,6 +145,9 @@ pub(crate) struct Entry {
     pub warnings: Vec<RecordWarning>,
     /// What the site could not do for this article (shown on its page).
     pub problems: Vec<String>,
+    /// From a storage root: the article's versions, oldest first (the page shows the last); empty
+    /// for an article of a bag.
+    pub versions: Vec<storage::VersionShown>,
 }
 
 /// A file of the article offered for download.
@@ -197,51 +215,57 @@ struct IndexArticle {
     files: Vec<String>,
 }
 
-/// The collection: the bag's name and its bag-info.txt fields in order.
+/// The collection: the bag's name and its bag-info.txt fields in order, or a storage root's
+/// folder name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Collection {
     pub name: String,
     pub info: Vec<(String, String)>,
+    pub kind: InputKind,
+}
+
+/// What a site was made of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum InputKind {
+    #[default]
+    Bag,
+    /// An OCFL storage root: each article as its latest version holds it.
+    StorageRoot,
 }
 
 impl Collection {
+    /// What the input is called in a page's text: `the bag`, `the storage root`.
+    pub fn noun(&self) -> &'static str {
+        match self.kind {
+            InputKind::Bag => "the bag",
+            InputKind::StorageRoot => "the storage root",
+        }
+    }
+
     pub fn field(&self, key: &str) -> Option<&str> {
         self.info.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
     }
 }
 
-/// Builds the site of the bag at `bag` into the folder `out`.
-pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport, SiteError> {
+/// Builds the site of `input`, a newsarc bag or an OCFL storage root, into the folder `out`.
+pub fn build(input: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport, SiteError> {
     let shown = out.display().to_string();
     let io = |path: &Path| {
         let path = path.display().to_string();
         move |cause| SiteError::Io { path, cause }
     };
-    let existing = check_destination(bag, out)?;
-
-    let mut findings = Vec::new();
-    let files = package::read(bag, Limits::package(), &mut findings)?;
-    let mut warnings: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
-    let collection = collection(&files);
-    let index = read_index(bag, &files)?;
+    let existing = check_destination(input, out)?;
+    // The input is opened (and refused, if it must be) before anything is written.
+    let opened = if storage::is_root(input) {
+        Opened::Root(storage::StorageRoot::open(input)?)
+    } else {
+        Opened::Bag(BagInput::open(input)?)
+    };
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()
         .map_err(|e| SiteError::Io { path: shown.clone(), cause: std::io::Error::other(e) })?;
-    let mut seen = std::collections::BTreeSet::new();
-    let mut usable = Vec::new();
-    for article in &index.articles {
-        if !is_safe_name(&article.id) {
-            warnings.push(format!("data/index.json: article id {:?} is not a safe file name; left out", article.id));
-        } else if !seen.insert(article.id.clone()) {
-            warnings.push(format!("data/index.json: article id {} is listed twice; the first is shown", article.id));
-        } else {
-            usable.push(article);
-        }
-    }
-    let skipped = index.articles.len() - usable.len();
-    let manifest = manifest(&files);
 
     // Built in a partial folder beside the destination, moved into place at the end.
     let parent = crate::output::parent_of(out);
@@ -275,32 +299,10 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
         timings.push((what, clock.elapsed()));
         clock = std::time::Instant::now();
     };
-    // Each article read back on all cores, its files copied as they are read (never all held).
-    // In runs of articles, each with one reader: opening a zip's directory is not free.
-    let runs: Vec<Vec<Entry>> = pool.install(|| {
-        usable
-            .par_chunks(256)
-            .map(|run| {
-                let mut reader = files.reader();
-                run.iter()
-                    .map(|article| {
-                        let (entry, offered) = read_article(&mut reader, article, &manifest);
-                        for (name, bytes) in &offered {
-                            put(&format!("articles/{}/{name}", entry.id), bytes)?;
-                        }
-                        Ok(entry)
-                    })
-                    .collect::<Result<Vec<_>, SiteError>>()
-            })
-            .collect::<Result<_, SiteError>>()
-    })?;
-    let entries: Vec<Entry> = runs.into_iter().flatten().collect();
-    for entry in &entries {
-        for problem in &entry.problems {
-            warnings.push(format!("data/articles/{}: {problem}", entry.id));
-        }
-    }
-
+    let Read { collection, entries, warnings, skipped } = match &opened {
+        Opened::Bag(bag) => bag.read(&pool, &put)?,
+        Opened::Root(root) => root.read(&pool, &put)?,
+    };
     lap("read the articles and copy their files");
     let site = pages::Site::new(&collection, &entries);
     put(MARKER, MARKER_TEXT.as_bytes())?;
@@ -334,6 +336,105 @@ pub fn build(bag: &Path, out: &Path, options: &SiteOptions) -> Result<SiteReport
     })
 }
 
+/// The input, opened.
+enum Opened {
+    Bag(BagInput),
+    Root(storage::StorageRoot),
+}
+
+/// Writes one file of the site: its path in the site and its bytes.
+pub(crate) type Put<'a> = dyn Fn(&str, &[u8]) -> Result<(), SiteError> + Sync + 'a;
+
+/// What was read of the input: the collection, its articles (their files already written into the
+/// site), the problems met, and how many articles could not be given a page at all.
+pub(crate) struct Read {
+    pub collection: Collection,
+    pub entries: Vec<Entry>,
+    pub warnings: Vec<String>,
+    pub skipped: usize,
+}
+
+/// A bag, read as `validate` reads it, with its package index.
+struct BagInput {
+    files: Files,
+    index: Index,
+    warnings: Vec<String>,
+}
+
+impl BagInput {
+    fn open(bag: &Path) -> Result<BagInput, SiteError> {
+        let mut findings = Vec::new();
+        let files = package::read(bag, Limits::package(), &mut findings)?;
+        let warnings = findings.iter().map(|f| f.to_string()).collect();
+        let index = read_index(bag, &files)?;
+        Ok(BagInput { files, index, warnings })
+    }
+
+    /// Each article read back on all cores, its files copied as they are read (never all held).
+    fn read(&self, pool: &rayon::ThreadPool, put: &Put<'_>) -> Result<Read, SiteError> {
+        let files = &self.files;
+        let mut warnings = self.warnings.clone();
+        let collection = collection(files);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut usable = Vec::new();
+        for article in &self.index.articles {
+            if !is_safe_name(&article.id) {
+                warnings
+                    .push(format!("data/index.json: article id {:?} is not a safe file name; left out", article.id));
+            } else if !seen.insert(article.id.clone()) {
+                warnings
+                    .push(format!("data/index.json: article id {} is listed twice; the first is shown", article.id));
+            } else {
+                usable.push(article);
+            }
+        }
+        let skipped = self.index.articles.len() - usable.len();
+        let manifest = manifest(files);
+        // In runs of articles, each with one reader: opening a zip's directory is not free.
+        let runs: Vec<Vec<Entry>> = pool.install(|| {
+            usable
+                .par_chunks(256)
+                .map(|run| {
+                    let mut reader = files.reader();
+                    run.iter()
+                        .map(|article| {
+                            let folder = format!("data/articles/{}", article.id);
+                            let stated = |name: &str| manifest.get(&format!("{folder}/{name}")).cloned();
+                            let mut source = ArticleFiles {
+                                read: &mut |name: &str| reader.read(&format!("{folder}/{name}")),
+                                stated: &stated,
+                                manifest: "the bag's manifest",
+                            };
+                            let (entry, offered) = read_article(&article.id, &article.files, &mut source);
+                            for (name, bytes) in &offered {
+                                put(&format!("articles/{}/{name}", entry.id), bytes)?;
+                            }
+                            Ok(entry)
+                        })
+                        .collect::<Result<Vec<_>, SiteError>>()
+                })
+                .collect::<Result<_, SiteError>>()
+        })?;
+        let entries: Vec<Entry> = runs.into_iter().flatten().collect();
+        for entry in &entries {
+            for problem in &entry.problems {
+                warnings.push(format!("data/articles/{}: {problem}", entry.id));
+            }
+        }
+        Ok(Read { collection, entries, warnings, skipped })
+    }
+}
+
+/// Where an article's files come from: its folder in a bag, or a version of an OCFL object.
+pub(crate) struct ArticleFiles<'a> {
+    /// The bytes of a file of the article, by its name in the article's folder.
+    pub read: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    /// The SHA-256 the input's own manifest states for a file of the article, if it states one.
+    pub stated: &'a dyn Fn(&str) -> Option<String>,
+    /// What that manifest is called in a problem's text.
+    pub manifest: &'static str,
+}
+
 #[derive(Default)]
 struct Written {
     files: AtomicUsize,
@@ -355,7 +456,7 @@ fn check_destination(bag: &Path, out: &Path) -> Result<bool, SiteError> {
         return Err(OutputError::ContainsInput { output: shown, input: bag_shown }.into());
     }
     if input.is_dir() && resolved.starts_with(&input) {
-        return Err(SiteError::InsideBag { output: shown, input: bag_shown });
+        return Err(SiteError::InsideInput { output: shown, input: bag_shown });
     }
     match std::fs::symlink_metadata(&resolved) {
         Ok(meta) if meta.is_dir() => Ok(true),
@@ -428,7 +529,7 @@ fn collection(files: &Files) -> Collection {
             }
         }
     }
-    Collection { name: files.name.clone(), info }
+    Collection { name: files.name.clone(), info, kind: InputKind::Bag }
 }
 
 /// The payload's SHA-256 digests as manifest-sha256.txt states them, by path (`data/...`).
@@ -449,15 +550,10 @@ fn read_index(bag: &Path, files: &Files) -> Result<Index, SiteError> {
     serde_json::from_slice(&bytes).map_err(|e| not(format!("data/index.json: {e}")))
 }
 
-/// Reads one article back from the bag: its page's content and the files to offer.
-fn read_article(
-    reader: &mut package::Reader<'_>,
-    article: &IndexArticle,
-    manifest: &HashMap<String, String>,
-) -> (Entry, Offered) {
-    let folder = format!("data/articles/{}", article.id);
+/// Reads one article back: its page's content and the files to offer (`files`, by name).
+pub(crate) fn read_article(id: &str, files: &[String], input: &mut ArticleFiles<'_>) -> (Entry, Offered) {
     let mut problems = Vec::new();
-    let record: Record = match reader.read(&format!("{folder}/metadata.json")) {
+    let record: Record = match (input.read)("metadata.json") {
         Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
             problems.push(format!("metadata.json: {e}"));
             Record::default()
@@ -467,7 +563,7 @@ fn read_article(
             Record::default()
         }
     };
-    let model: Option<Article> = match reader.read(&format!("{folder}/article.xml")) {
+    let model: Option<Article> = match (input.read)("article.xml") {
         Ok(bytes) => match crate::read::newsml::read(&bytes, &crate::read::ReadOptions::default()) {
             Ok(article) => Some(article),
             Err(e) => {
@@ -484,16 +580,16 @@ fn read_article(
     // The files offered: the source and each rendition the index lists, checked against the record.
     let mut offered = Vec::new();
     let mut hashes = BTreeMap::new();
-    for name in &article.files {
+    for name in files {
         if !is_safe_name(name) {
             problems.push(format!("{name:?} is not a safe file name; not offered"));
             continue;
         }
-        match reader.read(&format!("{folder}/{name}")) {
+        match (input.read)(name) {
             Ok(bytes) => {
                 let digest = hex::encode(Sha256::digest(&bytes));
-                if manifest.get(&format!("{folder}/{name}")).is_some_and(|m| *m != digest) {
-                    problems.push(format!("{name}: its SHA-256 is not the one the bag's manifest states"));
+                if (input.stated)(name).is_some_and(|m| !m.eq_ignore_ascii_case(&digest)) {
+                    problems.push(format!("{name}: its SHA-256 is not the one {} states", input.manifest));
                 }
                 hashes.insert(name.clone(), digest);
                 offered.push((name.clone(), bytes));
@@ -517,14 +613,14 @@ fn read_article(
         record.renditions.iter().filter_map(|r| r.file.as_deref().map(|file| download(file, r))).collect();
     // The record itself, with the digest the bag's manifest states for it.
     if let Some(digest) = hashes.get("metadata.json") {
-        let stated = manifest.get(&format!("{folder}/metadata.json")).unwrap_or(digest);
+        let stated = (input.stated)("metadata.json").unwrap_or_else(|| digest.clone());
         let size = offered.iter().find(|(n, _)| n == "metadata.json").map_or(0, |(_, b)| b.len() as u64);
         let record = RecordFile {
             name: Some("metadata".into()),
             file: None,
             media_type: Some("application/json".into()),
             size,
-            sha256: stated.clone(),
+            sha256: stated,
         };
         renditions.push(download("metadata.json", &record));
     }
@@ -553,13 +649,13 @@ fn read_article(
     };
     let language = model.as_ref().map(|a| a.language.clone()).or(record.language).unwrap_or_else(|| "und".into());
     let entry = Entry {
-        id: article.id.clone(),
+        id: id.to_string(),
         uri: model.as_ref().map(|a| a.uri.clone()).or(record.uri),
         headline: model
             .as_ref()
             .and_then(|a| a.headline.clone())
             .or(record.headline)
-            .unwrap_or_else(|| format!("Untitled ({})", article.id)),
+            .unwrap_or_else(|| format!("Untitled ({id})")),
         byline: model.as_ref().and_then(|a| a.byline.clone()).or(record.byline),
         dateline: model.as_ref().and_then(|a| a.dateline.clone()).or(record.dateline),
         date: model.as_ref().and_then(|a| a.date).or_else(|| record.date.and_then(|d| d.parse().ok())),
@@ -573,6 +669,7 @@ fn read_article(
         renditions,
         warnings: record.warnings,
         problems,
+        versions: Vec::new(),
     };
     (entry, offered)
 }

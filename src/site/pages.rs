@@ -7,7 +7,8 @@
 //! are relative and name the file (`index.html`), so the site browses from disk (`file://`) as well
 //! as from any host. Nothing is loaded from elsewhere.
 
-use super::{Collection, Download, Entry};
+use super::storage::Change;
+use super::{Collection, Download, Entry, InputKind};
 use crate::model::{Direction, PartialDate};
 use crate::write::html::escape;
 use sha2::{Digest, Sha256};
@@ -281,12 +282,21 @@ impl<'a> Site<'a> {
         }
         out.push_str("</header>\n<main id=\"main\" tabindex=\"-1\">\n");
         out.push_str(main);
-        let _ = write!(
-            out,
-            "</main>\n<footer class=\"colophon\">\n<p>A catalogue of the bag <code>{}</code>, made by newsarc. \
-             Every file offered here is a copy of the bag's, with the SHA-256 its metadata record states.</p>\n</footer>\n",
-            escape(&self.collection.name)
-        );
+        let _ = match self.collection.kind {
+            InputKind::Bag => write!(
+                out,
+                "</main>\n<footer class=\"colophon\">\n<p>A catalogue of the bag <code>{}</code>, made by newsarc. \
+                 Every file offered here is a copy of the bag's, with the SHA-256 its metadata record states.</p>\n</footer>\n",
+                escape(&self.collection.name)
+            ),
+            InputKind::StorageRoot => write!(
+                out,
+                "</main>\n<footer class=\"colophon\">\n<p>A catalogue of the OCFL storage root <code>{}</code>, made by newsarc: \
+                 each article as its latest version holds it, with every version listed. Every file offered here is a \
+                 copy of that version's, with the SHA-256 its metadata record states.</p>\n</footer>\n",
+                escape(&self.collection.name)
+            ),
+        };
         if script {
             let _ = writeln!(out, "<script type=\"module\" src=\"{root}site.js\"></script>");
         }
@@ -360,7 +370,19 @@ impl<'a> Site<'a> {
             let label = if facet == Facet::Publisher { "Publishers" } else { "Languages" };
             let _ = writeln!(m, "<dt>{label}</dt><dd>{}</dd>", grouped(n as u64));
         }
-        let _ = writeln!(m, "<dt>Bag</dt><dd><code>{}</code></dd>", escape(&self.collection.name));
+        match self.collection.kind {
+            InputKind::Bag => {
+                let _ = writeln!(m, "<dt>Bag</dt><dd><code>{}</code></dd>", escape(&self.collection.name));
+            }
+            InputKind::StorageRoot => {
+                let corrected = self.entries.iter().filter(|e| corrections(e) > 0).count();
+                let versions: usize = self.entries.iter().map(|e| e.versions.len()).sum();
+                let _ = writeln!(m, "<dt>Articles with corrections</dt><dd>{}</dd>", grouped(corrected as u64));
+                let _ = writeln!(m, "<dt>Versions</dt><dd>{}</dd>", grouped(versions as u64));
+                let _ =
+                    writeln!(m, "<dt>OCFL storage root</dt><dd><code>{}</code></dd>", escape(&self.collection.name));
+            }
+        }
         for (key, value) in &self.collection.info {
             let _ = writeln!(m, "<dt>{}</dt><dd>{}</dd>", escape(&field_label(key)), escape(value));
         }
@@ -437,6 +459,11 @@ impl<'a> Site<'a> {
         if let Some(p) = &e.publisher {
             about.push(escape(p));
         }
+        match corrections(e) {
+            0 => {}
+            1 => about.push("corrected".to_string()),
+            n => about.push(format!("corrected {n} times")),
+        }
         let about = if about.is_empty() {
             String::new()
         } else {
@@ -479,9 +506,18 @@ impl<'a> Site<'a> {
             Some(body) => {
                 let _ = write!(m, "<div class=\"body\">\n{body}</div>\n");
             }
-            None => m.push_str("<p class=\"missing\" lang=\"en\" dir=\"ltr\">The body could not be read from the bag (see the notes below).</p>\n"),
+            None => {
+                let _ = writeln!(
+                    m,
+                    "<p class=\"missing\" lang=\"en\" dir=\"ltr\">The body could not be read from {} (see the notes below).</p>",
+                    self.collection.noun()
+                );
+            }
         }
         m.push_str("</article>\n");
+        if !e.versions.is_empty() {
+            m.push_str(&versions_section(e));
+        }
 
         // What is known.
         m.push_str("<section aria-labelledby=\"details\">\n<h2 id=\"details\">Details</h2>\n<dl class=\"facts\">\n");
@@ -515,7 +551,15 @@ impl<'a> Site<'a> {
 
         // Provenance.
         m.push_str("<section aria-labelledby=\"provenance\">\n<h2 id=\"provenance\">Provenance</h2>\n");
-        m.push_str("<table class=\"files\">\n<caption>The source file and each rendition, as the bag holds them</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">What</th><th scope=\"col\">Size</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
+        let holder = match e.versions.last() {
+            Some(v) => format!("its version {}", escape(&v.version)),
+            None => self.collection.noun().to_string(),
+        };
+        let _ = write!(
+            m,
+            "<table class=\"files\">\n<caption>The source file and each rendition, as {holder} holds them</caption>"
+        );
+        m.push_str("\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">What</th><th scope=\"col\">Size</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
         if let Some(s) = &e.source {
             let what = match &s.original {
                 Some(name) => format!("Source, read from <code>{}</code>", escape(name)),
@@ -560,6 +604,109 @@ impl<'a> Site<'a> {
     }
 }
 
+/// How many of an article's versions changed the text a reader sees.
+pub(crate) fn corrections(e: &Entry) -> usize {
+    e.versions.iter().filter(|v| matches!(v.change, Change::Text { .. })).count()
+}
+
+/// An RFC 3339 time as a person reads it: `2024-03-03T09:05:00Z` as `3 March 2024, 09:05 UTC`
+/// (an offset is kept: `UTC+02:00`); anything else as it is.
+pub(crate) fn created_text(created: &str) -> String {
+    let b = created.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        created.get(range.clone()).filter(|d| d.bytes().all(|c| c.is_ascii_digit())).and_then(|d| d.parse::<u32>().ok())
+    };
+    let shape = b.len() >= 17 && b[4] == b'-' && b[7] == b'-' && matches!(b[10], b'T' | b't' | b' ') && b[13] == b':';
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute)) =
+        (digits(0..4), digits(5..7), digits(8..10), digits(11..13), digits(14..16))
+    else {
+        return created.to_string();
+    };
+    if !shape || !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return created.to_string();
+    }
+    // After the seconds (and any fraction): `Z` or an offset.
+    let rest = created[16..].trim_start_matches(|c: char| c == ':' || c == '.' || c.is_ascii_digit());
+    let zone = match rest {
+        "Z" | "z" | "+00:00" => "UTC".to_string(),
+        "" => String::new(),
+        offset => format!("UTC{offset}"),
+    };
+    let when = format!("{day} {} {year:04}, {hour:02}:{minute:02}", MONTHS[month as usize - 1]);
+    if zone.is_empty() { when } else { format!("{when} {zone}") }
+}
+
+/// The article's versions, newest first: when each was made, its message, what it changed.
+fn versions_section(e: &Entry) -> String {
+    let mut m = String::new();
+    let n = e.versions.len();
+    let corrected = corrections(e);
+    m.push_str("<section aria-labelledby=\"versions\" class=\"versions\">\n<h2 id=\"versions\">Corrections and versions</h2>\n");
+    let head = e.versions.last().map(|v| v.version.as_str()).unwrap_or_default();
+    let summary = match (n, corrected) {
+        (1, _) => format!("This article has one version, {}: it has not been corrected.", escape(head)),
+        (_, 0) => format!(
+            "This article has {} versions; none changed its text. The page shows the latest, {}.",
+            grouped(n as u64),
+            escape(head)
+        ),
+        (_, c) => format!(
+            "This article has {} versions, {} that changed its text. The page shows the latest, {}; \
+             each version's changes are listed, newest first, with words removed struck through and words added underlined.",
+            grouped(n as u64),
+            plural(c, "correction", "corrections"),
+            escape(head)
+        ),
+    };
+    let _ = writeln!(m, "<p>{summary}</p>\n<ol class=\"version-list\" reversed>");
+    let lang = escape(&e.language);
+    let dir = dir_attr(e.direction);
+    for v in e.versions.iter().rev() {
+        let id = format!("version-{}", escape(&v.version));
+        let _ = writeln!(
+            m,
+            "<li>\n<h3 id=\"{id}\">Version {} <span class=\"about\">· <time datetime=\"{}\">{}</time></span></h3>",
+            escape(v.version.trim_start_matches('v')),
+            escape(&v.created),
+            escape(&created_text(&v.created))
+        );
+        if let Some(message) = v.message.as_deref().filter(|t| !t.trim().is_empty()) {
+            let _ = writeln!(m, "<p class=\"message\">{}</p>", escape(message));
+        }
+        match &v.change {
+            Change::First => m.push_str("<p class=\"change\">First published version.</p>\n"),
+            Change::Text { headline, body } => {
+                m.push_str("<p class=\"change\">What changed in the text:</p>\n");
+                let _ = writeln!(m, "<div class=\"diff\" lang=\"{lang}\" dir=\"{dir}\">");
+                if let Some(headline) = headline {
+                    let _ = writeln!(m, "<p><strong lang=\"en\" dir=\"ltr\">Headline:</strong> {headline}</p>");
+                }
+                match body {
+                    Some(body) => m.push_str(body),
+                    None => m.push_str("<p class=\"unchanged\" lang=\"en\" dir=\"ltr\">(the body unchanged)</p>\n"),
+                }
+                m.push_str("</div>\n");
+            }
+            Change::SameText => {
+                m.push_str("<p class=\"change\">The source changed; the text a reader sees did not.</p>\n")
+            }
+            Change::RenderedAgain => m.push_str(
+                "<p class=\"change\">Rendered again: the renditions are new, the source is the one before.</p>\n",
+            ),
+            Change::NotCompared(why) => {
+                let _ = writeln!(
+                    m,
+                    "<p class=\"change\">The source changed; the texts could not be compared ({}).</p>",
+                    escape(why)
+                );
+            }
+        }
+        m.push_str("</li>\n");
+    }
+    m.push_str("</ol>\n</section>\n");
+    m
+}
+
 /// A bag-info.txt label as words: `Source-Organization` as `Source organization`.
 fn field_label(key: &str) -> String {
     let words = key.replace('-', " ");
@@ -581,9 +728,10 @@ fn rendition_name(name: &str) -> String {
 }
 
 fn file_row(e: &Entry, d: &Download, what: &str) -> String {
+    let missing = if e.versions.is_empty() { "not in the bag" } else { "not offered: see the notes below" };
     let link = match d.verified {
         Some(_) => format!("<a href=\"{0}/{1}\" download>{1}</a>", e.id, escape(&d.file)),
-        None => format!("{} <span class=\"note\">(not in the bag)</span>", escape(&d.file)),
+        None => format!("{} <span class=\"note\">({missing})</span>", escape(&d.file)),
     };
     let check = match d.verified {
         Some(false) => " <strong class=\"note\">(the file's bytes do not have this SHA-256)</strong>",
@@ -607,6 +755,14 @@ mod tests {
         assert_eq!(date_text(&d("2024-03-01")), "1 March 2024");
         assert_eq!(date_text(&d("2024-11")), "November 2024");
         assert_eq!(time(&d("--03-01")), "<time datetime=\"03-01\">1 March (year not known)</time>");
+    }
+
+    #[test]
+    fn version_times_read_as_a_person_reads_them() {
+        assert_eq!(created_text("2024-03-03T00:00:00Z"), "3 March 2024, 00:00 UTC");
+        assert_eq!(created_text("2024-12-31T23:59:59.5+02:00"), "31 December 2024, 23:59 UTC+02:00");
+        assert_eq!(created_text("2024-13-03T00:00:00Z"), "2024-13-03T00:00:00Z");
+        assert_eq!(created_text("yesterday"), "yesterday");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // The site in a real browser (headless Chromium through playwright-core), driven by tests/site.rs:
-//   node tests/site/browser.mjs BASE_URL FILE_URL SCREENSHOT_DIR WORD ARTICLE BROWSE
+//   node tests/site/browser.mjs BASE_URL FILE_URL SCREENSHOT_DIR WORD ARTICLE BROWSE [PAGE_URL...]
 // BASE_URL serves the site over HTTP; FILE_URL is the same site's index.html on disk; WORD is a word
-// of ARTICLE (an article id); BROWSE is a browse page's path. Prints one JSON object of what it saw.
+// of ARTICLE (an article id); BROWSE is a browse page's path; each PAGE_URL is one more page (of any
+// site) checked with axe-core, its screenshot page-N.png. Prints one JSON object of what it saw.
 // playwright-core and axe-core are found in NEWSARC_BROWSER_MODULES (a folder holding node_modules);
 // the browser is CHROMIUM (default /usr/bin/chromium). Nothing is downloaded.
 import { createRequire } from "node:module";
@@ -9,7 +10,7 @@ import { readFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [base, fileUrl, shots, word, article, browse] = process.argv.slice(2);
+const [base, fileUrl, shots, word, article, browse, ...more] = process.argv.slice(2);
 const require = createRequire(join(process.env.NEWSARC_BROWSER_MODULES, "node_modules", "x.js"));
 const { chromium } = require("playwright-core");
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -114,6 +115,14 @@ try {
   out.browse = await page.evaluate(() => ({ h1: document.querySelector("h1")?.textContent, items: document.querySelectorAll("ol.listing li").length }));
   out.browseAxe = await axe();
   await page.screenshot({ path: join(shots, "browse.png"), fullPage: true });
+
+  // More pages, each checked with axe-core.
+  out.moreAxe = {};
+  for (const [i, url] of more.entries()) {
+    await page.goto(url);
+    out.moreAxe[url] = await axe();
+    await page.screenshot({ path: join(shots, `page-${i + 1}.png`), fullPage: true });
+  }
 
   // From disk (file://): browsing works; search says it needs HTTP.
   await page.goto(fileUrl);
