@@ -272,7 +272,7 @@ fn a_damaged_object_is_never_written_into() {
     // The inventory edited behind newsarc's back: its sidecar no longer matches.
     let object = object_dir(&root, &uri(0));
     let inv = object.join("inventory.json");
-    let text = std::fs::read_to_string(&inv).unwrap().replace("\"v1\"", "\"v1\" ").replacen("sha512", "sha512", 1);
+    let text = std::fs::read_to_string(&inv).unwrap();
     std::fs::write(&inv, text.replace("added", "ADDED")).unwrap();
     let before = tree(&root);
     article(&corpus, "ferry-000", &uri(0), "A corrected text.");
@@ -375,7 +375,7 @@ fn an_add_killed_at_any_point_leaves_a_valid_root() {
         ] {
             let (code, out, err) = run(Command::new(&args[0]).args(&args[1..]));
             assert_eq!(code, 0, "{validator} after a kill at {delay_ms} ms: {out}{err}");
-            for line in out.lines().chain(err.lines()).filter(|l| l.contains("[E")) {
+            if let Some(line) = out.lines().chain(err.lines()).find(|l| l.contains("[E")) {
                 panic!("{validator} after a kill at {delay_ms} ms: {line}");
             }
         }

@@ -29,7 +29,7 @@ pub struct OcflArgs {
 
 #[derive(Subcommand, Debug)]
 enum OcflCommand {
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     Log(LogArgs),
     Show(ShowArgs),
     Diff(DiffArgs),
@@ -152,7 +152,7 @@ struct ExportArgs {
 
 pub fn run(args: OcflArgs) -> anyhow::Result<Outcome> {
     match args.command {
-        OcflCommand::Add(args) => run_add(args),
+        OcflCommand::Add(args) => run_add(*args),
         OcflCommand::Log(args) => run_log(args),
         OcflCommand::Show(args) => run_show(args),
         OcflCommand::Diff(args) => run_diff(args),

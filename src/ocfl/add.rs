@@ -174,7 +174,7 @@ struct StateFile {
 /// What to do with one candidate once its object was looked at.
 enum Plan {
     New,
-    Update { object: Object, _lock: std::fs::File },
+    Update { object: Box<Object>, _lock: std::fs::File },
 }
 
 /// A version staged in the staging area, ready to be put in place.
@@ -485,7 +485,7 @@ fn plan(root: &Root, candidate: &Candidate) -> Result<Option<Plan>, OcflError> {
     if object.inventory.digest_algorithm == "sha512" && head.files() == new_state {
         return Ok(None);
     }
-    Ok(Some(Plan::Update { object, _lock: lock }))
+    Ok(Some(Plan::Update { object: Box::new(object), _lock: lock }))
 }
 
 /// Opens and locks an existing object's root inventory: the lock is held on the inventory that is
