@@ -526,3 +526,75 @@ fn the_kubernetes_indexed_job_is_a_job_whose_indexes_pack_every_shard() {
     assert_eq!(code, 0, "{said}");
     assert_eq!(said.matches(": valid\n").count(), completions as usize + 1, "{said}");
 }
+
+/// The Slurm example that adds to one OCFL storage root in N shards at once: every input becomes
+/// one object, the root is valid for newsarc and both reference validators, and a task run again
+/// changes nothing.
+#[test]
+fn a_slurm_job_array_adds_shards_to_one_storage_root_at_once() {
+    if !slurm_ready() {
+        skip("a running Slurm cluster (sbatch, sinfo)", "run scripts/slurm-up as root");
+        return;
+    }
+    const N: usize = 3;
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let (inputs, _empty) = corpus(dir, 300, 0);
+    let archive = dir.join("archive");
+    let sbatch = |array: &str| {
+        run(Command::new("sbatch")
+            .arg("--wait")
+            .arg(format!("--array={array}"))
+            .arg(format!("--chdir={}", dir.display()))
+            .arg(format!("--output={}/slurm-ocfl-%A_%a.out", dir.display()))
+            .arg(format!(
+                "--export=ALL,CORPUS={},ROOT={},REPORTS={},SHARDS={N},NEWSARC={},SOURCE_DATE_EPOCH=0",
+                dir.join("corpus").display(),
+                archive.display(),
+                dir.join("reports").display(),
+                env!("CARGO_BIN_EXE_newsarc")
+            ))
+            .arg(root().join("examples/slurm/ocfl-add-array.sbatch")))
+    };
+    let logs = || -> String {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("slurm-ocfl-"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .collect()
+    };
+    let (code, said) = sbatch(&format!("1-{N}"));
+    assert_eq!(code, 0, "sbatch --wait: {said}\n{}", logs());
+    assert_eq!(logs().matches("ocfl-add-array: shard ").count(), N, "{}", logs());
+    // Every readable input is one object, written by one of the shards.
+    let mut versions = 0;
+    for k in 1..=N {
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(format!("reports/part-{k}-of-{N}.json"))).unwrap()).unwrap();
+        versions += report["versions"].as_array().unwrap().len();
+    }
+    let readable = inputs.iter().filter(|p| std::fs::metadata(p).unwrap().len() > 0).count();
+    assert_eq!(versions, readable, "each input added once, by its shard");
+    let (code, said) = run(newsarc().arg("validate").arg(&archive));
+    assert_eq!(code, 0, "{said}");
+    // rocfl on the whole root (check-ocfl would also run ocfl-py once per object: minutes here;
+    // tests/ocfl.rs runs it on roots written by concurrent adds).
+    if ocfl_oracle().is_some() {
+        let rocfl = oracles_venv().join("rocfl/bin/rocfl");
+        let (code, said) = run(Command::new(rocfl).arg("-r").arg(&archive).arg("validate"));
+        assert_eq!(code, 0, "{said}");
+        assert!(!said.contains("[E") && !said.contains("[W"), "{said}");
+    }
+    // A task run again: what it added is found unchanged; the root does not change.
+    let files = |at: &Path| {
+        let mut all: Vec<(PathBuf, Option<Vec<u8>>)> =
+            walk(at).into_iter().map(|p| (p.clone(), std::fs::read(&p).ok())).collect();
+        all.sort();
+        all
+    };
+    let before = files(&archive);
+    let (code, said) = sbatch("2");
+    assert_eq!(code, 0, "{said}\n{}", logs());
+    assert_eq!(before, files(&archive));
+}

@@ -70,12 +70,19 @@ struct AddArgs {
     /// Their address, a URI [default: mailto:LOGIN@HOST]
     #[arg(long, value_name = "URI")]
     user_address: Option<String>,
+    /// Add only shard K of N of the inputs (1-based; by a stable hash of each file's name, as
+    /// `pack --shard`): N jobs, one per shard, may add to one root at once
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
     /// Worker threads [default: all cores]; the root does not depend on it
     #[arg(short, long)]
     jobs: Option<usize>,
     /// Write a JSON report (versions written, bad and skipped inputs) to FILE (`-`: stdout)
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Replace the --report file if it exists and differs (never an input)
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     say: Verbosity,
     #[command(flatten)]
@@ -208,6 +215,13 @@ fn run_add(args: AddArgs) -> anyhow::Result<Outcome> {
     let (bags, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(is_bag);
     let extensions: Vec<String> = args.ext.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()).collect();
     let mut gathered = inputs::gather(&files, &extensions, Some(&args.root));
+    if let Some(shard) = args.shard.as_deref() {
+        let (k, n) = super::pack::parse_shard(shard)?;
+        if !bags.is_empty() || stdin > 0 {
+            bail!("--shard divides files and folders; bags and standard input are added whole");
+        }
+        gathered.files.retain(|f| newsarc::package::pack::shard_of(f, n) == k - 1);
+    }
     let mut to_add: Vec<AddInput> = Vec::new();
     for bag in &bags {
         match BagSource::open(bag) {
@@ -319,7 +333,7 @@ fn run_add(args: AddArgs) -> anyhow::Result<Outcome> {
             for p in files.iter().chain(&bags) {
                 guard.add(p);
             }
-            guard.write_file(path, &json, true)?;
+            guard.write_file(path, &json, args.force)?;
         }
     }
     Ok(if report.bad.is_empty() { Outcome::Done } else { Outcome::SomeInputsBad })

@@ -197,7 +197,7 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
     Ok(if report.bad.is_empty() && !nothing { Outcome::Done } else { Outcome::SomeInputsBad })
 }
 
-fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
+pub(super) fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
     let parsed =
         s.split_once('/').and_then(|(k, n)| Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
     match parsed {
