@@ -277,8 +277,8 @@ fn a_damaged_object_is_never_written_into() {
     let before = tree(&root);
     article(&corpus, "ferry-000", &uri(0), "A corrected text.");
     let (code, _, err) = add(&root, &[&corpus], "0");
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("refusing to write into the object") && err.contains("E060"), "{err}");
+    assert_eq!(code, 1, "the input is refused, the rest is added: {err}");
+    assert!(err.contains("is damaged") && err.contains("E060") && err.contains("nothing was written"), "{err}");
     assert_eq!(tree(&root), before, "nothing was changed");
 }
 
@@ -561,4 +561,60 @@ fn validate_checks_each_article_of_a_root_on_top_of_the_specification() {
     let (code, out, _) = run(newsarc().args(["validate", "--profile", "ocfl"]).arg(&root));
     assert_eq!(code, 0, "the object is sound by the specification: {out}");
     assert!(out.contains("profile: ocfl"), "{out}");
+}
+
+/// An export never writes where an inventory's logical paths would lead: an object whose state
+/// names `../../escaped.txt` (its inventories and sidecars made to agree) is refused.
+#[test]
+fn an_export_of_an_object_with_unsafe_logical_paths_is_refused() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(&dir.path().join("corpus"), 1);
+    let root = dir.path().join("root");
+    assert_eq!(add(&root, &[&corpus], "0").0, 0);
+    let object = object_dir(&root, &uri(0));
+    let text = std::fs::read_to_string(object.join("inventory.json")).unwrap();
+    let text = text.replacen("\"source.txt\"", "\"../../escaped.txt\"", 1);
+    let digest = hex::encode(sha2::Sha512::digest(text.as_bytes()));
+    for dir in [object.clone(), object.join("v1")] {
+        std::fs::remove_file(dir.join("inventory.json")).unwrap();
+        std::fs::remove_file(dir.join("inventory.json.sha512")).unwrap();
+        std::fs::write(dir.join("inventory.json"), &text).unwrap();
+        std::fs::write(dir.join("inventory.json.sha512"), format!("{digest}  inventory.json\n")).unwrap();
+    }
+    let out = dir.path().join("out/bag");
+    let (code, _, err) = run(newsarc().args(["ocfl", "export", "--root"]).arg(&root).arg(uri(0)).arg("-o").arg(&out));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is damaged") && err.contains("OCFL-E"), "{err}");
+    assert!(!out.exists());
+    let escaped: Vec<PathBuf> = walkdir(dir.path()).into_iter().filter(|p| p.ends_with("escaped.txt")).collect();
+    assert!(escaped.is_empty(), "{escaped:?}");
+}
+
+/// Nothing is written inside a storage root but its objects: an export or a report there is
+/// refused; an empty folder given as the root becomes one.
+#[test]
+fn outputs_inside_a_root_are_refused_and_an_empty_folder_becomes_a_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(&dir.path().join("corpus"), 1);
+    let root = dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let (code, _, err) = add(&root, &[&corpus], "0");
+    assert_eq!(code, 0, "{err}");
+    assert!(root.join("0=ocfl_1.1").is_file());
+    let before = tree(&root);
+    let (code, _, err) =
+        run(newsarc().args(["ocfl", "export", "--root"]).arg(&root).arg(uri(0)).arg("-o").arg(root.join("bag.zip")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("inside the OCFL storage root"), "{err}");
+    let mut cmd = newsarc();
+    cmd.args(["ocfl", "add", "--root"])
+        .arg(&root)
+        .arg(&corpus)
+        .arg("--report")
+        .arg(root.join("extensions/report.json"));
+    let (code, _, err) = run(&mut cmd);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("inside the OCFL storage root"), "{err}");
+    assert_eq!(tree(&root), before);
 }

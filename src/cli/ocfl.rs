@@ -307,6 +307,13 @@ fn run_add(args: AddArgs) -> anyhow::Result<Outcome> {
             eprintln!("newsarc: warning: {}: {} {}", w.path, w.warning.code.as_str(), w.warning.message);
         }
     }
+    let by_path = report.warnings.iter().filter(|w| w.warning.code.as_str() == "NA-READ-016").count();
+    if by_path > 0 && !args.say.quiet && !args.say.verbose {
+        eprintln!(
+            "newsarc: note: {} named by the path below the folder given (NA-READ-016): its correction must come from the same path, unless it gets a sidecar `id` or `uri`, or a source URL (-v lists them)",
+            plural(by_path, "article is")
+        );
+    }
     let new_objects = report.versions.iter().filter(|v| v.version == "v1").count();
     let updated = report.versions.len() - new_objects;
     if !args.say.quiet || !report.bad.is_empty() {
@@ -329,6 +336,7 @@ fn run_add(args: AddArgs) -> anyhow::Result<Outcome> {
         if path.as_os_str() == "-" {
             std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?;
         } else {
+            newsarc::ocfl::refuse_inside_root(path)?;
             let mut guard = Guard::new();
             for p in files.iter().chain(&bags) {
                 guard.add(p);
@@ -394,7 +402,7 @@ fn run_show(args: ShowArgs) -> anyhow::Result<Outcome> {
         }
         Shown::Text => files
             .iter()
-            .map(|f| format!("{}  {}  (stored in {})\n", f.path, &f.digest[..16.min(f.digest.len())], f.stored_in))
+            .map(|f| format!("{}  {}  (stored in {})\n", f.path, f.digest.get(..16).unwrap_or(&f.digest), f.stored_in))
             .collect(),
     };
     std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;

@@ -292,17 +292,31 @@ fn add_batch(
             report.unchanged += 1;
             continue;
         }
-        match plan(root, &candidate)? {
-            None => report.unchanged += 1,
-            Some(plan) => planned.push((candidate, plan)),
+        match plan(root, &candidate) {
+            Ok(None) => report.unchanged += 1,
+            Ok(Some(plan)) => planned.push((candidate, plan)),
+            // An object newsarc cannot add to, or a damaged one: this input is refused, the rest
+            // go on.
+            Err(e @ (OcflError::Damaged { .. } | OcflError::Unsupported { .. })) => {
+                report.bad.push(crate::package::pack::BadInput { path: candidate.input.clone(), error: e.to_string() })
+            }
+            Err(e) => return Err(e),
         }
     }
     // Stage on all cores, flush once, put each in place in input order of the batch.
-    let staged: Vec<Result<Staged, OcflError>> = planned
+    let results: Vec<(String, Result<Staged, OcflError>)> = planned
         .into_par_iter()
-        .map(|(candidate, plan)| stage(root, &staging, candidate, plan, options, created))
+        .map(|(candidate, plan)| (candidate.input.clone(), stage(root, &staging, candidate, plan, options, created)))
         .collect();
-    let staged: Vec<Staged> = staged.into_iter().collect::<Result<_, _>>()?;
+    let mut staged = Vec::with_capacity(results.len());
+    for (input, result) in results {
+        match result {
+            Ok(item) => staged.push(item),
+            // An article that would make an invalid inventory: refused, the rest go on.
+            Err(OcflError::Invalid(error)) => report.bad.push(crate::package::pack::BadInput { path: input, error }),
+            Err(e) => return Err(e),
+        }
+    }
     if !staged.is_empty() {
         crate::output::sync_tree(&staging).map_err(|e| OcflError::io(&staging, e))?;
     }
@@ -316,7 +330,15 @@ fn add_batch(
     }
     // Objects another run made while this one staged them: added again, each alone.
     for candidate in retry {
-        if let Some(plan) = plan(root, &candidate)? {
+        let planned = match plan(root, &candidate) {
+            Ok(planned) => planned,
+            Err(e @ (OcflError::Damaged { .. } | OcflError::Unsupported { .. })) => {
+                report.bad.push(crate::package::pack::BadInput { path: candidate.input.clone(), error: e.to_string() });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(plan) = planned {
             let item = stage(root, &staging, candidate, plan, options, created)?;
             crate::output::sync_tree(&staging).map_err(|e| OcflError::io(&staging, e))?;
             match install(root, item)? {
@@ -454,7 +476,18 @@ fn from_bag(
         .ok_or_else(|| bad("its index record gives no URI".to_string()))?
         .to_string();
     let mut files = Vec::with_capacity(a.files.len());
+    let mut seen = std::collections::BTreeSet::new();
     for name in &a.files {
+        let plain = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && !name.contains(['/', '\\', '\0'])
+            && seen.insert(name.as_str());
+        if !plain {
+            return Err(bad(format!(
+                "its index lists the file name {name:?}, which is not one plain, unique file name"
+            )));
+        }
         let in_bag = format!("data/articles/{}/{name}", a.id);
         let bytes = bag.files.read(&in_bag).map_err(|e| bad(format!("{in_bag}: {e}")))?;
         let mut differs = Vec::new();
@@ -479,6 +512,28 @@ fn plan(root: &Root, candidate: &Candidate) -> Result<Option<Plan>, OcflError> {
     let id = &candidate.uri;
     let path = root.object_path(id);
     let Some((object, lock)) = lock_object(&path, id)? else { return Ok(Some(Plan::New)) };
+    let inventory = &object.inventory;
+    let unsupported = |why: String| Err(OcflError::Unsupported { path: path.display().to_string(), why });
+    if inventory.digest_algorithm != "sha512" {
+        return unsupported(format!(
+            "its content digests are {}; newsarc adds versions to sha512 objects only",
+            inventory.digest_algorithm
+        ));
+    }
+    let lower = |d: &String| !d.bytes().any(|b| b.is_ascii_uppercase());
+    if !inventory.manifest.keys().all(lower) || !inventory.versions.values().all(|v| v.state.keys().all(lower)) {
+        return unsupported(
+            "its digests are written in upper case; newsarc adds versions to objects whose digests are lower case"
+                .to_string(),
+        );
+    }
+    let next = inventory.head.next();
+    if inventory.head.width > 0 && next.to_string().len() > inventory.head.width + 1 {
+        return unsupported(format!(
+            "its versions are zero-padded to {} digits and {} is the last such version",
+            inventory.head.width, inventory.head
+        ));
+    }
     let head = object.inventory.head_version().expect("read_object checks the head");
     let new_state: BTreeMap<&str, &str> =
         candidate.files.iter().map(|f| (f.logical.as_str(), f.sha512.as_str())).collect();
@@ -540,6 +595,8 @@ fn stage(
 ) -> Result<Staged, OcflError> {
     let id = candidate.uri.clone();
     let relative = root.layout().object_path(&id);
+    // Made again if a run that just ended removed it (it goes when no run is using it).
+    std::fs::create_dir_all(staging).map_err(|e| OcflError::io(staging, e))?;
     let dir = partial::dir_in(staging).map_err(|e| OcflError::io(staging, e))?;
     let io = |e| OcflError::io(&root.path().join(&relative), e);
     let mut skip = 0;
@@ -634,6 +691,20 @@ fn stage(
     );
     inventory.head = version;
     let bytes = inventory.to_bytes();
+    // What is about to be put in place is checked by the specification's rules first: an input
+    // that would make an invalid inventory is refused, never written into the root.
+    let context = crate::validate::ocfl::inventory::Context {
+        shown: &relative,
+        spec: if root.spec() == "1.0" {
+            crate::validate::ocfl::SpecVersion::V1_0
+        } else {
+            crate::validate::ocfl::SpecVersion::V1_1
+        },
+    };
+    let (found, _) = crate::validate::ocfl::inventory::check(&bytes, &context);
+    if let Some(error) = found.iter().find(|f| f.severity == crate::validate::Severity::Error) {
+        return Err(OcflError::Invalid(format!("not added: its new inventory would not be valid: {error}")));
+    }
     let digest = hex::encode(Sha512::digest(&bytes));
     // The version's inventory, and the object's root inventory as a second name of the same
     // bytes (an update's copy of the old root inventory is a link to the object's: removed, never
@@ -727,7 +798,6 @@ fn install(root: &Root, staged: Staged) -> Result<Installed, OcflError> {
                 Ok(())
             })
             .map_err(|e| OcflError::io(&target, e))?;
-            let _ = built;
             if raced {
                 return Ok(Installed::Raced(candidate));
             }
@@ -748,25 +818,31 @@ fn install(root: &Root, staged: Staged) -> Result<Installed, OcflError> {
     }
 }
 
-/// Swaps two folders in one step where the system can (Linux), else in two renames.
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+/// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`). Where the file
+/// system cannot (some network and FUSE file systems) or elsewhere than on Linux, the update is
+/// refused: two renames would leave a moment with no object at its path, and a run killed then
+/// would leave the only copy of it in the staging area.
+fn exchange(a: &Path, b: &Path) -> Result<(), std::io::Error> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
-            Ok(()) => return Ok(()),
-            // File systems without the flag (some network ones) take the two renames.
-            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
-            Err(e) => return Err(e.into()),
+            Ok(()) => Ok(()),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "this file system cannot swap two folders in one step (renameat2 RENAME_EXCHANGE), which newsarc needs to keep an object whole while it adds a version; nothing was changed",
+            )),
+            Err(e) => Err(e.into()),
         }
     }
-    let aside = a.with_extension("old");
-    std::fs::rename(b, &aside)?;
-    if let Err(e) = std::fs::rename(a, b) {
-        let _ = std::fs::rename(&aside, b);
-        return Err(e);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "adding a version to an existing object needs a one-step swap of two folders, which newsarc does on Linux only; nothing was changed",
+        ))
     }
-    std::fs::rename(&aside, a)
 }
 
 /// A copy of the tree at `from` at `to`, its files hard links (copied where links cannot be made).

@@ -8,7 +8,7 @@ use super::OcflError;
 use super::add::SOURCE_FILE;
 use super::history::{read_file, version_of};
 use super::inventory::VersionNum;
-use super::root::{Object, Root, read_object};
+use super::root::{Object, Root};
 use crate::format::zip::Method;
 use crate::output::{Guard, Kind};
 use crate::package::bag::{Algorithm, BagInfo, BagWriter, PayloadFile};
@@ -62,7 +62,10 @@ pub fn export(
     let mut guard = options.guard.clone();
     guard.add(root_path);
     let existing = match out {
-        Destination::Path(path) => guard.check(path, kind)?,
+        Destination::Path(path) => {
+            super::refuse_inside_root(path)?;
+            guard.check(path, kind)?
+        }
         Destination::Stdout => crate::output::Existing::Nothing,
     };
     // Every object and version is found before anything is written.
@@ -70,7 +73,7 @@ pub fn export(
     match selection {
         Selection::All => {
             for path in root.object_paths()? {
-                let object = read_object(&path, None)?;
+                let object = super::check_object(&path, None)?;
                 let head = object.inventory.head;
                 chosen.push((object, head));
             }
@@ -78,9 +81,11 @@ pub fn export(
         }
         Selection::Ids(ids) => {
             for (id, version) in ids {
-                let object = root
-                    .object(id)?
-                    .ok_or_else(|| OcflError::NoObject { id: id.clone(), root: root_path.display().to_string() })?;
+                let path = root.object_path(id);
+                if std::fs::symlink_metadata(&path).is_err() {
+                    return Err(OcflError::NoObject { id: id.clone(), root: root_path.display().to_string() });
+                }
+                let object = super::check_object(&path, Some(id))?;
                 let version = version_of(&object.inventory, version.as_deref())?;
                 chosen.push((object, version));
             }
@@ -146,7 +151,7 @@ pub fn export(
             .and_then(|v| v.as_str())
             .filter(|id| crate::model::is_safe_id(id))
             .map(str::to_string)
-            .unwrap_or_else(|| format!("object-{}", &object.inventory_digest[..12]));
+            .unwrap_or_else(|| super::folder_for_id(&object.inventory.id));
         let mut folder = wanted.clone();
         let mut extra = 0;
         while !folders.insert(folder.clone()) {

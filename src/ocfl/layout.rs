@@ -68,7 +68,7 @@ impl HashAndIdNTuple {
             return Err(format!("its digest algorithm is {}; newsarc computes sha256 only", config.digest_algorithm));
         }
         let fits = (config.tuple_size == 0) == (config.number_of_tuples == 0)
-            && config.tuple_size * config.number_of_tuples <= 64;
+            && config.tuple_size.checked_mul(config.number_of_tuples).is_some_and(|n| n <= 64);
         if !fits {
             return Err(format!(
                 "tupleSize {} and numberOfTuples {} do not fit a SHA-256 digest",

@@ -41,9 +41,7 @@ pub enum OcflError {
     NotARoot { path: String, why: String },
     #[error("refusing to write into {path}: {why}")]
     Unsupported { path: String, why: String },
-    #[error(
-        "refusing to write into the object {object}: it is damaged: {why}; nothing was changed (newsarc validate names every problem)"
-    )]
+    #[error("the object {object} is damaged: {why}; nothing was written (validating it names every problem)")]
     Damaged { object: String, why: String },
     #[error("no object {id} in the storage root {root}")]
     NoObject { id: String, root: String },
@@ -73,6 +71,13 @@ pub fn digest(algorithm: &str, bytes: &[u8]) -> Option<String> {
 /// again), and its root inventory read. A damaged object is refused with the first error found,
 /// and never written into.
 pub(crate) fn check_before_writing(path: &Path, id: &str) -> Result<root::Object, OcflError> {
+    check_object(path, Some(id))
+}
+
+/// An object read after it is checked by the specification's rules (every inventory and
+/// sidecar; content digests are not read again): what newsarc reads from an object to write
+/// elsewhere (an export) has passed them, so its logical paths are safe names.
+pub(crate) fn check_object(path: &Path, id: Option<&str>) -> Result<root::Object, OcflError> {
     use crate::validate::{Severity, ocfl};
     let shown = path.display().to_string();
     let report = ocfl::object::check(path, &shown, &ocfl::Options { check_digests: false });
@@ -88,5 +93,28 @@ pub(crate) fn check_before_writing(path: &Path, id: &str) -> Result<root::Object
             ),
         });
     }
-    root::read_object(path, Some(id))
+    root::read_object(path, id)
+}
+
+/// The article folder (in an export) or page (on a site) of an object whose metadata record
+/// gives no id: from a digest of the object's id, so it stays the same across versions.
+pub fn folder_for_id(id: &str) -> String {
+    format!("object-{}", &hex::encode(sha2::Sha256::digest(id.as_bytes()))[..12])
+}
+
+/// Refuses an output inside a storage root: a file or folder there is not part of any object,
+/// and the root would no longer be valid.
+pub fn refuse_inside_root(out: &Path) -> Result<(), OcflError> {
+    let parent = crate::output::parent_of(out);
+    let Ok(resolved) = crate::output::resolve(parent) else { return Ok(()) };
+    for dir in resolved.ancestors() {
+        if root::is_storage_root(dir) {
+            return Err(OcflError::Invalid(format!(
+                "refusing to write {}: it lies inside the OCFL storage root {} (a file there is part of no object, and the root would not be valid)",
+                out.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
 }

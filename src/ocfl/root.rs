@@ -12,7 +12,6 @@
 use super::OcflError;
 use super::inventory::{Inventory, parse_sidecar};
 use super::layout::{HASH_AND_ID_N_TUPLE, HashAndIdNTuple, Layout};
-use sha2::{Digest, Sha512};
 use std::path::{Path, PathBuf};
 
 /// Where newsarc stages versions and objects, inside the root (same file system, so they are
@@ -47,7 +46,8 @@ pub struct Object {
 impl Root {
     /// Opens the storage root at `path`, creating it (whole, or not at all) when nothing is there.
     pub fn open_or_create(path: &Path) -> Result<Root, OcflError> {
-        if std::fs::symlink_metadata(path).is_err() {
+        let empty_folder = std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none());
+        if std::fs::symlink_metadata(path).is_err() || empty_folder {
             create(path)?;
         }
         Root::open(path)
@@ -68,7 +68,7 @@ impl Root {
         } else {
             let empty = std::fs::read_dir(path).map_err(|e| OcflError::io(path, e))?.next().is_none();
             return Err(not_root(if empty {
-                "it is an empty folder, not a storage root (give a path that does not exist, and newsarc creates the root)".to_string()
+                "it is an empty folder, not a storage root".to_string()
             } else {
                 "it holds no OCFL declaration (0=ocfl_1.1); newsarc writes only into storage roots".to_string()
             }));
@@ -181,10 +181,11 @@ pub fn read_object(path: &Path, id: Option<&str>) -> Result<Object, OcflError> {
     let sidecar_name = format!("inventory.json.{}", inventory.digest_algorithm);
     let sidecar = std::fs::read(path.join(&sidecar_name)).map_err(|e| damaged(format!("{sidecar_name}: {e}")))?;
     let expected = parse_sidecar(&sidecar).ok_or_else(|| damaged(format!("{sidecar_name} is not a sidecar")))?;
-    let actual = match inventory.digest_algorithm.as_str() {
-        "sha512" => hex::encode(Sha512::digest(&bytes)),
-        "sha256" => hex::encode(sha2::Sha256::digest(&bytes)),
-        other => return Err(damaged(format!("its digest algorithm {other} is not one OCFL allows for content"))),
+    let Some(actual) = super::digest(&inventory.digest_algorithm, &bytes) else {
+        return Err(damaged(format!(
+            "its digest algorithm {} is not one OCFL allows for content",
+            inventory.digest_algorithm
+        )));
     };
     if actual != expected {
         return Err(damaged(format!(

@@ -334,6 +334,13 @@ impl FolderSink {
 
 impl Sink for FolderSink {
     fn add_reader(&mut self, path: &str, _len: u64, reader: &mut dyn Read, _method: Method) -> std::io::Result<()> {
+        // A bag's paths are plain names below its folder: never one that climbs out of it.
+        if path.starts_with('/') || path.split(['/', '\\']).any(|p| p.is_empty() || p == "." || p == "..") {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("`{path}` is not a plain path inside the bag"),
+            ));
+        }
         let target = self.root.join(path);
         // Created while no interrupt can remove the partial folder under it, and never again
         // after one did: the root must still be there.

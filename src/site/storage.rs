@@ -23,7 +23,7 @@ use crate::ocfl::history::{self, Changes};
 use crate::ocfl::inventory::VersionNum;
 use crate::ocfl::root::{Object, find_objects, is_storage_root, read_object};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -133,7 +133,7 @@ fn page_name(object: &Object) -> String {
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
         .and_then(|record| record.get("id").and_then(|id| id.as_str()).map(str::to_string))
         .filter(|id| crate::model::is_safe_id(id) && is_safe_name(id) && id.len() <= 100)
-        .unwrap_or_else(|| format!("object-{}", &hex::encode(Sha256::digest(object.inventory.id.as_bytes()))[..12]))
+        .unwrap_or_else(|| crate::ocfl::folder_for_id(&object.inventory.id))
 }
 
 /// The object's head version as an article, with its versions, and the files to offer.
