@@ -393,6 +393,29 @@ fn an_add_killed_at_any_point_leaves_a_valid_root() {
     let (code, _, err) = add(&root, &[&first], "0");
     assert_eq!(code, 0, "{err}");
     assert!(!root.join("extensions/newsarc-staging").exists(), "the staging left by killed runs is removed");
+    // Runs killed while they create a root and its objects: nothing, or a valid root.
+    for percent in [5u32, 30, 60] {
+        let fresh = dir.path().join(format!("fresh-{percent}"));
+        let mut child = newsarc()
+            .args(["ocfl", "add", "-q", "--root"])
+            .arg(&fresh)
+            .arg(&first)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(whole.as_millis() as u64 * u64::from(percent) / 100));
+        let _ = child.kill();
+        let _ = child.wait();
+        if !fresh.exists() {
+            continue;
+        }
+        let (code, out, err) = run(Command::new(venv.join("rocfl/bin/rocfl")).arg("-r").arg(&fresh).arg("validate"));
+        assert_eq!(code, 0, "rocfl after a kill at {percent}% of a first add: {out}{err}");
+        assert!(!out.contains("[E") && !err.contains("[E"), "rocfl after a kill at {percent}%: {out}{err}");
+        let (code, out, err) = run(newsarc().arg("validate").arg(&fresh));
+        assert!(code == 0 && !out.contains("OCFL-E"), "newsarc after a kill at {percent}% of a first add: {out}{err}");
+    }
     for i in 0..30 {
         let inv = inventory(&root, &uri(i));
         assert_eq!(inv["head"], "v2", "each correction is in, once");
@@ -432,12 +455,21 @@ fn two_adds_at_once_never_corrupt_an_object() {
         let versions = inv["versions"].as_object().unwrap();
         assert!((1..=2).contains(&versions.len()), "{i}: {versions:?}");
         let dir = object_dir(&root, &uri(i));
-        let sources: Vec<String> = (1..=versions.len())
-            .filter_map(|v| std::fs::read_to_string(dir.join(format!("v{v}/content/source.txt"))).ok())
-            .collect();
-        assert!(!sources.is_empty());
-        for s in &sources {
-            assert!(s.contains(&format!("Version A of story {i}.")) || s.contains(&format!("Version B of story {i}.")));
+        // Each version's source, found through its state and the manifest, is one of the inputs.
+        for (v, block) in versions {
+            let (digest, _) = block["state"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .find(|(_, paths)| paths.as_array().unwrap().iter().any(|p| p == "source.txt"))
+                .unwrap_or_else(|| panic!("{i} {v}: no source.txt in its state"));
+            let content = inv["manifest"][digest][0].as_str().unwrap();
+            let source = std::fs::read_to_string(dir.join(content)).unwrap();
+            assert!(
+                source.contains(&format!("Version A of story {i}."))
+                    || source.contains(&format!("Version B of story {i}.")),
+                "{i} {v}: {source}"
+            );
         }
     }
     if let Some(check) = ocfl_oracle() {
