@@ -218,3 +218,25 @@ fn print_warnings(input: &str, article: &newsarc::model::Article) {
         }
     }
 }
+
+/// The inputs named, then the paths `--files-from` lists (a file, or `-` for standard input; one
+/// per line, or separated by NUL bytes with `-0`), as `pack` and `ocfl add` take them.
+fn with_files_from(
+    inputs: &[std::path::PathBuf],
+    files_from: Option<&std::path::Path>,
+    nul_separated: bool,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    use anyhow::Context;
+    let mut paths = inputs.to_vec();
+    if let Some(list) = files_from {
+        let bytes = if list.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
+            bytes
+        } else {
+            std::fs::read(list).with_context(|| format!("cannot read {}", list.display()))?
+        };
+        paths.extend(newsarc::package::inputs::parse_list(&bytes, nul_separated));
+    }
+    Ok(paths)
+}

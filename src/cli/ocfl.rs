@@ -2,7 +2,7 @@
 //! versions), read an object's history (`log`, `show`, `diff`), `export` versions as a bag.
 
 use super::{ContainerArg, Outcome, ReadArgs, Verbosity, jobs, plural};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
 use newsarc::ocfl::add::{AddInput, AddOptions, BagSource, add};
 use newsarc::ocfl::export::{ExportOptions, Selection, export};
@@ -187,17 +187,7 @@ fn run_add(args: AddArgs) -> anyhow::Result<Outcome> {
     if args.read.id.is_some() && args.inputs.len() + usize::from(args.files_from.is_some()) > 1 {
         bail!("--id names one article; use sidecar files for many");
     }
-    let mut paths = args.inputs.clone();
-    if let Some(list) = &args.files_from {
-        let bytes = if list.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
-            bytes
-        } else {
-            std::fs::read(list).with_context(|| format!("cannot read {}", list.display()))?
-        };
-        paths.extend(inputs::parse_list(&bytes, args.null));
-    }
+    let paths = super::with_files_from(&args.inputs, args.files_from.as_deref(), args.null)?;
     if paths.is_empty() {
         bail!("nothing to add: give files or folders, `-`, or --files-from");
     }

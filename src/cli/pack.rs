@@ -81,17 +81,7 @@ pub fn run(args: PackArgs) -> anyhow::Result<Outcome> {
     {
         bail!("--id, --headline, --byline and --source-url name one article; use sidecar files when packing");
     }
-    let mut paths = args.inputs.clone();
-    if let Some(list) = &args.files_from {
-        let bytes = if list.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
-            bytes
-        } else {
-            std::fs::read(list).with_context(|| format!("cannot read {}", list.display()))?
-        };
-        paths.extend(inputs::parse_list(&bytes, args.null));
-    }
+    let paths = super::with_files_from(&args.inputs, args.files_from.as_deref(), args.null)?;
     if paths.is_empty() {
         bail!("nothing to pack: give files or folders, or --files-from");
     }
