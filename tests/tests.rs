@@ -30,3 +30,4 @@ mod uri;
 mod validate;
 #[cfg(feature = "xsd")]
 mod xsd;
+mod zip_layout;

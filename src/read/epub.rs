@@ -419,6 +419,13 @@ struct Archive<'b> {
 
 impl<'b> Archive<'b> {
     fn open(bytes: &'b [u8], limits: Limits) -> Result<Archive<'b>, ReadError> {
+        // A zip whose local headers and central directory disagree holds different files for
+        // different readers: which one the article is, no reader can say.
+        let layout = crate::format::zip_layout::check(bytes)
+            .map_err(|e| ReadError::Container(format!("not a readable zip archive: {e}")))?;
+        if let Some(problem) = layout.problems.first() {
+            return Err(ReadError::Container(format!("an archive that readers read differently: {problem}")));
+        }
         let zip = ::zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| ReadError::Container(format!("not a zip archive: {e}")))?;
         if zip.len() > limits.max_entries {

@@ -365,6 +365,14 @@ impl BagInput {
     fn open(bag: &Path) -> Result<BagInput, SiteError> {
         let mut findings = Vec::new();
         let files = package::read(bag, Limits::package(), &mut findings)?;
+        // Unsafe entries are skipped with a warning; a zip that readers read differently holds
+        // no one set of articles to publish.
+        if let Some(problem) = findings.iter().find(|f| f.code.starts_with("NA-ZIP-")) {
+            return Err(SiteError::NotNewsarc {
+                path: bag.display().to_string(),
+                reason: format!("an archive that readers read differently: {problem}"),
+            });
+        }
         let warnings = findings.iter().map(|f| f.to_string()).collect();
         let index = read_index(bag, &files)?;
         Ok(BagInput { files, index, warnings })

@@ -161,10 +161,22 @@ impl Check<'_> {
     }
 
     fn run(&mut self, bytes: &[u8]) {
-        let raw = match central_directory(bytes) {
-            Ok(raw) => raw,
+        let layout = match crate::format::zip_layout::check(bytes) {
+            Ok(layout) => layout,
             Err(e) => return self.error("NA-EPUB-005", format!("not a readable zip archive: {e}")),
         };
+        if layout.entries.is_empty() && !layout.problems.is_empty() {
+            let problem = &layout.problems[0];
+            return self.error("NA-EPUB-005", format!("not a readable zip archive: {}", problem.message));
+        }
+        for problem in &layout.problems {
+            let message = match &problem.entry {
+                Some(entry) => format!("`{entry}`: {}", problem.message),
+                None => problem.message.clone(),
+            };
+            self.error(problem.code, message);
+        }
+        let raw: Vec<RawEntry> = layout.entries.into_iter().map(|e| RawEntry { name: e.name }).collect();
         self.mimetype(bytes);
         self.names(&raw);
         let mut zip = match ::zip::ZipArchive::new(Cursor::new(bytes)) {
@@ -1018,41 +1030,6 @@ impl Archive<'_, '_> {
         self.total += out.len() as u64;
         Ok(Some(out))
     }
-}
-
-/// The names in the zip central directory, raw, in order (duplicates kept: the zip crate's
-/// index keeps one entry per name).
-fn central_directory(bytes: &[u8]) -> Result<Vec<RawEntry>, String> {
-    if bytes.is_empty() {
-        return Err("the file is empty".to_string());
-    }
-    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
-    let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-    let floor = bytes.len().saturating_sub(22 + 65_535);
-    let end = (floor..bytes.len().saturating_sub(21))
-        .rev()
-        .find(|&i| bytes.get(i..i + 4) == Some(b"PK\x05\x06"))
-        .ok_or("no end of central directory record")?;
-    let count = u16_at(end + 10).ok_or("truncated")?;
-    let mut at = u32_at(end + 16).ok_or("truncated")?;
-    if count == 0xFFFF || at == 0xFFFF_FFFF {
-        // Zip64: leave the listing to the zip crate.
-        let zip = ::zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-        return Ok(zip.file_names_raw().map(|n| RawEntry { name: n.to_vec() }).collect());
-    }
-    let mut out = Vec::with_capacity(count.min(10_000));
-    for _ in 0..count {
-        if bytes.get(at..at + 4) != Some(b"PK\x01\x02") {
-            return Err("a broken central directory".to_string());
-        }
-        let name_len = u16_at(at + 28).ok_or("truncated")?;
-        let extra_len = u16_at(at + 30).ok_or("truncated")?;
-        let comment_len = u16_at(at + 32).ok_or("truncated")?;
-        let name = bytes.get(at + 46..at + 46 + name_len).ok_or("truncated")?.to_vec();
-        out.push(RawEntry { name });
-        at += 46 + name_len + extra_len + comment_len;
-    }
-    Ok(out)
 }
 
 /// Every `id` (and `xml:id`) defined in a document.

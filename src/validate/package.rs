@@ -10,7 +10,9 @@
 //! only in case or Unicode normalisation (`NA-SAFE-004`, they collide on many file systems),
 //! entries over the size cap (`NA-SAFE-005`) or the compression-ratio cap (`NA-SAFE-006`, a zip
 //! bomb), more entries than the cap (`NA-SAFE-007`, reading stops). An archive must hold exactly
-//! one top-level folder (`NA-SAFE-008`).
+//! one top-level folder (`NA-SAFE-008`). A zip's structure is checked first
+//! ([`crate::format::zip_layout`], `NA-ZIP-*`): local headers that disagree with the central
+//! directory, and bytes that belong to no entry.
 
 use super::{Finding, Severity, ValidateError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -304,6 +306,12 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
     let file = std::fs::File::open(path).map_err(io)?;
     match path.extension().map(|e| e.to_ascii_lowercase()) {
         Some(e) if e == "zip" => {
+            // Local headers against the central directory first: the entries are then read
+            // through the directory, and what they hold is what every reader extracts.
+            let layout = crate::format::zip_layout::check(&file).map_err(io)?;
+            for problem in layout.problems {
+                c.finding(problem.code, problem.entry.as_deref().unwrap_or(""), problem.message);
+            }
             let zip = ::zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| ValidateError::Unreadable {
                 path: shown.clone(),
                 message: format!("not a zip archive: {e}"),
