@@ -424,6 +424,9 @@ impl<'b> Archive<'b> {
         let layout = crate::format::zip_layout::check(bytes)
             .map_err(|e| ReadError::Container(format!("not a readable zip archive: {e}")))?;
         if let Some(problem) = layout.problems.first() {
+            if layout.entries.is_empty() {
+                return Err(ReadError::Container(format!("not a zip archive: {}", problem.message)));
+            }
             return Err(ReadError::Container(format!("an archive that readers read differently: {problem}")));
         }
         let zip = ::zip::ZipArchive::new(Cursor::new(bytes))
