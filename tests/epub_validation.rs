@@ -190,6 +190,43 @@ fn regression_svg_in_the_spine_is_valid_and_skipped_with_a_warning() {
     assert_eq!(findings.iter().map(|f| (f.code, f.severity)).collect::<Vec<_>>(), [("NA-EPUB-037", Severity::Warning)]);
 }
 
+/// A spine of JSON (a foreign resource with an XHTML fallback, linked from the nav), which
+/// EPUBCheck accepts: valid, with the warning that newsarc cannot make an article of it. It was
+/// invalid (NA-EPUB-032: a nav link to a foreign resource, its fallback not followed).
+#[test]
+fn regression_a_json_spine_with_a_fallback_is_valid_and_said_not_to_convert() {
+    let p = Publication::minimal()
+        .set("EPUB/data.json", "{\"headline\": \"Harbour reopens\"}")
+        .edit(
+            "EPUB/package.opf",
+            "</manifest>",
+            "<item id=\"data\" href=\"data.json\" media-type=\"application/json\" fallback=\"c1\"/>\n</manifest>",
+        )
+        .edit("EPUB/package.opf", "<itemref idref=\"c1\"/>", "<itemref idref=\"data\"/>")
+        .edit("EPUB/nav.xhtml", "href=\"content.xhtml\"", "href=\"data.json\"");
+    let findings = check_file("test.epub", "test.epub", &p.zip());
+    assert_eq!(findings.iter().map(|f| (f.code, f.severity)).collect::<Vec<_>>(), [("NA-EPUB-037", Severity::Warning)]);
+    assert!(findings[0].message.contains("cannot read as an article"), "{}", findings[0].message);
+    // A fallback chain that loops reaches no content document: the nav link stays an error.
+    let looping = Publication::minimal()
+        .set("EPUB/a.json", "{}")
+        .set("EPUB/b.json", "{}")
+        .edit(
+            "EPUB/package.opf",
+            "</manifest>",
+            "<item id=\"a\" href=\"a.json\" media-type=\"application/json\" fallback=\"b\"/>\n\
+             <item id=\"b\" href=\"b.json\" media-type=\"application/json\" fallback=\"a\"/>\n</manifest>",
+        )
+        .edit("EPUB/nav.xhtml", "</ol>", "<li><a href=\"a.json\">Data</a></li></ol>");
+    assert_error(&looping.zip(), "NA-EPUB-032", "a nav link into a looping fallback chain");
+    let Some(check) = oracle("check-epub") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("json-spine.epub");
+    std::fs::write(&path, p.zip()).unwrap();
+    let out = std::process::Command::new(check).arg(&path).output().unwrap();
+    assert!(out.status.success(), "EPUBCheck: {}", String::from_utf8_lossy(&out.stdout));
+}
+
 #[test]
 fn regression_composed_and_decomposed_file_names_are_the_same_file() {
     // The file name composes ü (U+00FC); the package and the nav decompose it (u + U+0308).

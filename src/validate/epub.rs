@@ -947,7 +947,7 @@ impl Check<'_> {
                 }
                 let Some(target) = resolve(&base, href) else { continue };
                 if let Some(item) = publication.item_at(&target)
-                    && !is_content_document(&item.media_type)
+                    && !publication.falls_back_to_content_document(item)
                 {
                     let message = format!(
                         "`{path}`: the nav links to `{href}`, which is {}, not a content document",
@@ -990,6 +990,24 @@ impl Publication {
     /// The first item at a container path.
     fn item_at(&self, path: &str) -> Option<&Item> {
         self.by_path.get(path).map(|&n| &self.items[n])
+    }
+
+    /// Whether the item is a content document, or a foreign resource whose fallback chain
+    /// reaches one (EPUB 3.3 §3.5.2: a reading system that cannot render it renders the fallback,
+    /// so a spine or nav may point at it). A chain that loops reaches nothing.
+    fn falls_back_to_content_document(&self, item: &Item) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut current = Some(item);
+        while let Some(item) = current {
+            if is_content_document(&item.media_type) {
+                return true;
+            }
+            if !seen.insert(item.id.as_str()) {
+                return false;
+            }
+            current = item.fallback.as_deref().and_then(|f| self.by_id.get(f)).map(|&n| &self.items[n]);
+        }
+        false
     }
 
     /// The first item whose href is `url` or `other`.
