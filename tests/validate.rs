@@ -494,3 +494,47 @@ fn validate_on_one_core_finds_what_it_finds_on_all() {
     assert!(one.1.contains("NA-BAG-010"));
     assert_eq!(one, run("2"));
 }
+
+/// `convert -o out/` then `validate out/`: a folder of renditions is not a broken bag. Each
+/// article's renditions are checked together, as in a bag (a swapped EPUB is found by the
+/// renditions' disagreement and the record's checksum, named by its path); a file no reader
+/// takes is named; a folder with a bag's parts but no `bagit.txt` is still a damaged bag.
+#[test]
+fn a_folder_of_renditions_is_validated_as_its_articles_not_as_a_bag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = newsarc()
+        .arg("convert")
+        .args([fixture("sample-shape.txt"), fixture("body-table.txt")])
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (status, json) = validate(&out, "json");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(status, 0, "{json}");
+    assert_eq!(report["checked"][0]["valid"], true);
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "error"), "{json}");
+
+    // One article's EPUB replaced by the other's.
+    std::fs::copy(out.join("body-table.epub"), out.join("sample-shape.epub")).unwrap();
+    std::fs::write(out.join("notes.bin"), b"\x00\x01 not a rendition").unwrap();
+    let (status, text) = validate(&out, "text");
+    assert_eq!(status, 1, "{text}");
+    let epub = format!("{}: error NA-X-005", out.join("sample-shape.epub").display());
+    assert!(text.contains(&epub), "the swapped file is named by its path: {text}");
+    assert!(text.contains("NA-X-002"), "the headlines disagree: {text}");
+    assert!(!text.contains("body-table: error") && !text.contains("body-table.epub: error"), "{text}");
+    assert!(text.contains(&format!("{}: warning NA-IN-002", out.join("notes.bin").display())), "{text}");
+    assert!(!text.contains("NA-BAG-"), "not a bag: {text}");
+
+    // A bag's parts without bagit.txt: a damaged bag.
+    let damaged = dir.path().join("damaged");
+    std::fs::create_dir_all(damaged.join("data")).unwrap();
+    std::fs::write(damaged.join("data/story.txt"), "Headline\n\nText.\n").unwrap();
+    std::fs::write(damaged.join("manifest-sha256.txt"), "").unwrap();
+    let found = codes(&damaged);
+    assert!(found.contains(&"NA-BAG-001".to_string()), "{found:?}");
+}

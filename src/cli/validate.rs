@@ -6,7 +6,7 @@ use newsarc::output::io_reason;
 use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
-use newsarc::validate::{Finding, Severity, article, bag, group, ocfl};
+use newsarc::validate::{Finding, Severity, article, bag, folder, group, ocfl};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -185,6 +185,22 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             report.findings.extend(findings);
             continue;
         }
+        // A folder that is no bag (nor part of one) and no OCFL root or object: a folder of files,
+        // such as `convert -o out/` writes; each article's renditions are checked together.
+        if path.as_os_str() != "-"
+            && path.is_dir()
+            && args.profile.is_none()
+            && !args.group
+            && folder::kind(path) == folder::FolderKind::Files
+        {
+            check_folder_of_files(path, &shown, &mut findings, &mut xsd)?;
+            let valid = !findings
+                .iter()
+                .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+            report.checked.push(Checked { path: shown, valid, profile: None });
+            report.findings.extend(findings);
+            continue;
+        }
         let is_package = path.as_os_str() != "-" && path.is_dir()
             || package::is_tar_gz(path)
             || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip") || e.eq_ignore_ascii_case("tar"));
@@ -316,6 +332,45 @@ fn check_group(
 
 /// A single file: read with its reader (errors and warnings become findings), and against the
 /// XSD when one is given.
+/// A folder of files: each article's renditions together (on all cores), every other file as
+/// if given alone, symbolic links named and not followed.
+fn check_folder_of_files(
+    path: &Path,
+    shown: &str,
+    findings: &mut Vec<Finding>,
+    xsd: &mut XsdChecker,
+) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let shown = shown.trim_end_matches('/');
+    let listing =
+        folder::list(path, shown).map_err(|e| anyhow::anyhow!("cannot read {shown}: {}", io_reason(&e)))?;
+    let found: Vec<Vec<Finding>> =
+        listing.articles.par_iter().map(|(loose, files)| folder::check_article(loose, files)).collect();
+    findings.extend(found.into_iter().flatten());
+    for other in &listing.others {
+        let relative = other.strip_prefix(path).unwrap_or(other).to_string_lossy().replace('\\', "/");
+        check_file(other, &format!("{shown}/{relative}"), findings, xsd)?;
+    }
+    for link in &listing.links {
+        let relative = link.strip_prefix(path).unwrap_or(link).to_string_lossy().replace('\\', "/");
+        findings.push(finding(
+            "NA-SAFE-002",
+            Severity::Warning,
+            &format!("{shown}/{relative}"),
+            "a symbolic link; not followed".to_string(),
+        ));
+    }
+    if listing.articles.is_empty() && listing.others.is_empty() {
+        findings.push(finding(
+            "NA-IN-002",
+            Severity::Warning,
+            shown,
+            "an empty folder (no bag, no OCFL declaration, no files); nothing to check".to_string(),
+        ));
+    }
+    Ok(())
+}
+
 fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut XsdChecker) -> anyhow::Result<()> {
     let (bytes, name) = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();

@@ -90,7 +90,7 @@ pub fn check_with_progress(
                     if let (Some(Some(v)), Some(xml)) = (_validator.as_mut(), own.get("article.xml")) {
                         found.extend(v.check(&format!("{shown}!data/articles/{id}/article.xml"), xml));
                     }
-                    ArticleCheck { own: &own, shown, id, folder: None, findings: &mut found, metadata_schema }
+                    ArticleCheck { own: &own, shown, id, folder: None, loose: None, findings: &mut found, metadata_schema }
                         .run(reproduce);
                 }
                 found
@@ -126,10 +126,44 @@ pub fn check_article_files(
         shown,
         id: folder,
         folder: Some(folder),
+        loose: None,
         findings: &mut findings,
         metadata_schema: metadata_schema(),
     }
     .run(reproduce);
+    findings
+}
+
+/// The renditions of one article lying loose in a folder, as `convert -o FOLDER` writes them
+/// (`story.newsml.xml`, `story.epub`, `story.ninjs.json`, `story.metadata.json`).
+#[derive(Debug, Clone, Default)]
+pub struct Loose {
+    /// How findings name the article itself: its folder and stem (`out/story`).
+    pub article: String,
+    /// Each file by its name in a package's article folder (`article.epub`) to its path as
+    /// findings show it (`out/story.epub`).
+    pub shown: std::collections::BTreeMap<String, String>,
+    /// Each file's own name (`story.epub`) to its name in a package (`article.epub`): the
+    /// metadata record lists them by their own names.
+    pub by_file_name: std::collections::BTreeMap<String, String>,
+}
+
+/// Checks the renditions of one article that lie loose in a folder, as in a bag: each one, and
+/// all of them against each other and against the metadata record's checksums. `own` maps each
+/// file's name in a package (`article.epub`) to its bytes; findings name the files as `loose`
+/// shows them.
+pub fn check_loose_files(own: &std::collections::BTreeMap<String, Vec<u8>>, loose: &Loose) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    ArticleCheck {
+        own,
+        shown: &loose.article,
+        id: &loose.article,
+        folder: None,
+        loose: Some(loose),
+        findings: &mut findings,
+        metadata_schema: metadata_schema(),
+    }
+    .run(false);
     findings
 }
 
@@ -139,7 +173,8 @@ pub fn check_file(shown: &str, name: &str, bytes: &[u8]) -> Vec<Finding> {
     let metadata_schema = metadata_schema();
     let own = std::collections::BTreeMap::new();
     let mut findings = Vec::new();
-    let mut c = ArticleCheck { own: &own, shown, id: "", folder: None, findings: &mut findings, metadata_schema };
+    let mut c =
+        ArticleCheck { own: &own, shown, id: "", folder: None, loose: None, findings: &mut findings, metadata_schema };
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".epub") {
         c.epub(bytes, name);
@@ -178,11 +213,27 @@ struct ArticleCheck<'a> {
     id: &'a str,
     /// Where the files are named from in findings, when not a bag's `data/articles/<id>`.
     folder: Option<&'a str>,
+    /// For an article's files loose in a folder (what `convert -o` writes): each file's name
+    /// here (`article.epub`) to its path as shown, and the article's own shown path for
+    /// findings of no one file.
+    loose: Option<&'a Loose>,
     findings: &'a mut Vec<Finding>,
     metadata_schema: &'a jsonschema::Validator,
 }
 
 impl<'a> ArticleCheck<'a> {
+    /// How findings name one of the article's files (or the article, for `name` "").
+    fn file_of(&self, name: &str) -> String {
+        if self.id.is_empty() {
+            return self.shown.to_string();
+        }
+        if let Some(loose) = self.loose {
+            let name = loose.by_file_name.get(name).map_or(name, String::as_str);
+            return loose.shown.get(name).cloned().unwrap_or_else(|| loose.article.clone());
+        }
+        format!("{}!{}", self.shown, self.path(name))
+    }
+
     fn path(&self, name: &str) -> String {
         match self.folder {
             Some(folder) => format!("{folder}/{name}"),
@@ -193,13 +244,14 @@ impl<'a> ArticleCheck<'a> {
     /// A file of this article.
     fn get(&self, name: &str) -> Option<&'a [u8]> {
         let own: &'a std::collections::BTreeMap<String, Vec<u8>> = self.own;
+        // A loose article's record names its files as they are named beside it.
+        let name = self.loose.and_then(|l| l.by_file_name.get(name)).map_or(name, String::as_str);
         own.get(name).map(Vec::as_slice)
     }
 
     fn find(&mut self, code: &'static str, name: &str, message: String) {
         // A single file given alone has no article folder around it.
-        let file =
-            if self.id.is_empty() { self.shown.to_string() } else { format!("{}!{}", self.shown, self.path(name)) };
+        let file = self.file_of(name);
         self.findings.push(Finding { code, severity: Severity::Error, file, line: None, column: None, message });
     }
 
@@ -211,7 +263,7 @@ impl<'a> ArticleCheck<'a> {
         // The reader's warnings about the source, as the record lists them: the same findings
         // as for the article checked alone, so `--strict` means the same in a bag and out of it.
         if let Some(warnings) = record.as_ref().and_then(|r| r["warnings"].as_array()).filter(|_| !self.id.is_empty()) {
-            let file = format!("{}!{}", self.shown, self.path("source.txt"));
+            let file = self.file_of("source.txt");
             for w in warnings.iter().filter_map(|w| serde_json::from_value::<crate::model::Warning>(w.clone()).ok()) {
                 self.findings.push(Finding {
                     code: w.code.as_str(),
@@ -305,8 +357,7 @@ impl<'a> ArticleCheck<'a> {
     /// a valid publication newsarc cannot read as an article is a warning; in a package, where
     /// newsarc wrote it, it is an error.
     fn epub(&mut self, bytes: &[u8], name: &str) -> Option<Option<Article>> {
-        let file =
-            if self.id.is_empty() { self.shown.to_string() } else { format!("{}!{}", self.shown, self.path(name)) };
+        let file = self.file_of(name);
         let found = super::epub::check(&file, bytes);
         let invalid = super::epub::has_errors(&found);
         self.findings.extend(found);
@@ -368,7 +419,8 @@ impl<'a> ArticleCheck<'a> {
     /// The record's checksums of the source and of each rendition against the files.
     fn checksums(&mut self, record: &serde_json::Value) {
         let mut expected: Vec<(String, String)> = Vec::new();
-        if let Some(sha) = record["source"]["sha256"].as_str() {
+        // Loose renditions lie apart from their source (the input `convert` read).
+        if let Some(sha) = record["source"]["sha256"].as_str().filter(|_| self.loose.is_none()) {
             expected.push(("source.txt".to_string(), sha.to_string()));
         }
         for r in record["renditions"].as_array().into_iter().flatten() {

@@ -21,6 +21,7 @@
 pub mod article;
 pub mod bag;
 pub mod epub;
+pub mod folder;
 pub mod group;
 pub mod ninjs;
 pub mod ocfl;
