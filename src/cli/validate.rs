@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// with a stable code
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate ocfl-root/ root/ab/cd/object/        # OCFL 1.0/1.1 storage roots and objects, every digest\n  newsarc validate --group parts/ --expect inputs.txt --pack-report reports/   # the bags of pack --shard, as one group\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
+    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate corpus.zip --format sarif > validate.sarif   # GitHub code scanning, GitLab\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate ocfl-root/ root/ab/cd/object/        # OCFL 1.0/1.1 storage roots and objects, every digest\n  newsarc validate --group parts/ --expect inputs.txt --pack-report reports/   # the bags of pack --shard, as one group\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
     /// Bags (folder, .zip, .tar, .tar.gz), OCFL storage roots and objects (a folder holding
@@ -91,6 +91,7 @@ enum FormatArg {
     Json,
     Junit,
     Github,
+    Sarif,
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
@@ -257,6 +258,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         FormatArg::Json => report.json(),
         FormatArg::Junit => report.junit(),
         FormatArg::Github => report.github(),
+        FormatArg::Sarif => report.sarif(),
     };
     if !args.quiet {
         std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
