@@ -3,6 +3,7 @@
 mod util;
 
 mod bagit;
+mod ci;
 mod cli;
 mod cluster;
 mod complexity;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// with a stable code
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate ocfl-root/ root/ab/cd/object/        # OCFL 1.0/1.1 storage roots and objects, every digest\n  newsarc validate --group parts/ --expect inputs.txt --pack-report reports/   # the bags of pack --shard, as one group\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
+    after_help = "Examples:\n  newsarc validate corpus.zip\n  newsarc validate corpus/ --format junit > report.xml\n  newsarc validate corpus.tar --format github        # annotations in a GitHub workflow\n  newsarc validate corpus.zip --format sarif > validate.sarif   # GitHub code scanning, GitLab\n  newsarc validate --profile bagit corpus.tar.gz      # BagIt structure and checksums only (quick CI check)\n  newsarc validate story.txt item.newsml.xml book.epub\n  newsarc validate ocfl-root/ root/ab/cd/object/        # OCFL 1.0/1.1 storage roots and objects, every digest\n  newsarc validate --group parts/ --expect inputs.txt --pack-report reports/   # the bags of pack --shard, as one group\n  newsarc validate --xsd NewsML-G2_2.35-spec-All-Power.xsd out/*.newsml.xml   # needs the xsd feature\n\nExit status: 0 valid (warnings allowed unless --strict), 1 invalid, 2 could not run.\nCodes: docs/codes.md."
 )]
 pub struct ValidateArgs {
     /// Bags (folder, .zip, .tar, .tar.gz), OCFL storage roots and objects (a folder holding
@@ -48,6 +48,11 @@ pub struct ValidateArgs {
     /// Also validate XML files against this XML Schema (needs a build with the `xsd` feature)
     #[arg(long, value_name = "SCHEMA.xsd")]
     xsd: Option<PathBuf>,
+    /// Each PATH inside a folder bag (a folder holding `bagit.txt`) or an OCFL storage root or
+    /// object stands for that package, checked once; other paths are checked as they are. For
+    /// pre-commit hooks, which pass the files a commit touches
+    #[arg(long)]
+    enclosing: bool,
     /// The bags (or a folder of them) are the shards of one `pack --shard K/N` run: also check that
     /// they form one complete group (one Bag-Group-Identifier, Bag-Count 1..N each once, no article
     /// or input in two bags)
@@ -91,6 +96,7 @@ enum FormatArg {
     Json,
     Junit,
     Github,
+    Sarif,
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
@@ -98,7 +104,13 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let _ = rayon::ThreadPoolBuilder::new().num_threads(super::jobs(args.jobs)).build_global();
     let mut xsd = xsd_checker(args.xsd.as_deref())?;
     let mut report = Report::new();
-    let paths = if args.group { super::merge::bags_in(&args.paths)? } else { args.paths.clone() };
+    let paths = if args.group {
+        super::merge::bags_in(&args.paths)?
+    } else if args.enclosing {
+        enclosing_packages(&args.paths)
+    } else {
+        args.paths.clone()
+    };
     let mut members = Vec::new();
     for path in &paths {
         let shown = path.display().to_string();
@@ -273,11 +285,42 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         FormatArg::Json => report.json(),
         FormatArg::Junit => report.junit(),
         FormatArg::Github => report.github(),
+        FormatArg::Sarif => report.sarif(),
     };
     if !args.quiet {
         std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
     }
     Ok(if report.failed(args.strict) { Outcome::SomeInputsBad } else { Outcome::Done })
+}
+
+/// Each path as the innermost folder bag or OCFL root or object holding it (itself included),
+/// else as given; each once, in the order first named.
+fn enclosing_packages(paths: &[PathBuf]) -> Vec<PathBuf> {
+    // A commit may touch thousands of files of one bag: each folder is looked at once.
+    let mut known: std::collections::HashMap<PathBuf, bool> = std::collections::HashMap::new();
+    let mut is_package = |dir: &Path| {
+        *known.entry(dir.to_path_buf()).or_insert_with(|| {
+            dir.is_dir()
+                && (dir.join("bagit.txt").is_file()
+                    || std::fs::read_dir(dir).is_ok_and(|entries| {
+                        entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("0=ocfl_"))
+                    }))
+        })
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for path in paths {
+        let package = if path.as_os_str() == "-" {
+            None
+        } else {
+            path.ancestors().map(|a| if a.as_os_str().is_empty() { Path::new(".") } else { a }).find(|a| is_package(a))
+        };
+        let chosen = package.map(Path::to_path_buf).unwrap_or_else(|| path.clone());
+        if seen.insert(chosen.clone()) {
+            out.push(chosen);
+        }
+    }
+    out
 }
 
 /// The group check over the bags read, with what the user knows of the inputs.

@@ -16,6 +16,7 @@
 //! - [`ocfl`]: OCFL 1.0 and 1.1 storage roots and objects (inventories, sidecars, versions, every
 //!   content digest), with the specification's codes (`OCFL-E040`).
 //! - [`report`]: findings as text, JSON, JUnit XML or GitHub workflow annotations.
+//! - [`sarif`]: findings as a SARIF 2.1.0 log (GitHub code scanning, GitLab), rules from `docs/codes.md`.
 //! - [`xsd`] (cargo feature `xsd`): XML documents against an XML Schema, through libxml2.
 
 pub mod article;
@@ -27,6 +28,7 @@ pub mod ninjs;
 pub mod ocfl;
 pub mod package;
 pub mod report;
+pub mod sarif;
 #[cfg(feature = "xsd")]
 pub mod xsd;
 

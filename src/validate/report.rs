@@ -1,5 +1,5 @@
 //! Findings as reports: `text` for people, `json` (schema `schemas/report.schema.json`), `junit`
-//! XML for CI dashboards, `github` workflow annotations.
+//! XML for CI dashboards, `github` workflow annotations; `sarif` is in [`super::sarif`].
 
 use super::{Finding, Severity};
 use crate::write::html::{escape, escape_text};
