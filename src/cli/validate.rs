@@ -397,10 +397,10 @@ fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut X
 fn stdin_ending(bytes: &[u8]) -> &'static str {
     match newsarc::read::sniff::sniff(bytes).kind {
         Kind::Epub => "epub",
-        Kind::NewsMl | Kind::Xml => "xml",
+        Kind::NewsMl => "xml",
         Kind::Json => "json",
         // JSON that does not parse is still a rendition to check, and to be told it is broken.
-        _ if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') => "json",
+        Kind::Text if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') => "json",
         _ => "txt",
     }
 }

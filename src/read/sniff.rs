@@ -528,7 +528,10 @@ mod tests {
 
     #[test]
     fn refusals_say_what_the_bytes_are() {
-        assert_eq!(sniff(b"<!doctype html>").refusal().to_string(), "an HTML page; newsarc does not read HTML pages yet");
+        assert_eq!(
+            sniff(b"<!doctype html>").refusal().to_string(),
+            "an HTML page; newsarc does not read HTML pages yet"
+        );
         assert_eq!(sniff(b"%PDF-1.4").refusal().to_string(), "not text: a PDF document at byte offset 0");
         assert_eq!(sniff(b"ab\0").refusal().to_string(), "not text: a NUL byte at byte offset 2");
     }
