@@ -303,3 +303,20 @@ fn the_bytes_choose_the_reader_whatever_the_name() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("<!doctype html>") && out.contains("NA-READ-003"), "{out}");
 }
+
+#[test]
+fn formats_lists_what_is_refused() {
+    let (code, out, _) = output(newsarc().arg("formats"));
+    assert_eq!(code, 0);
+    let refused = out
+        .split_once("Recognised by their bytes and refused, never read as article text:\n")
+        .and_then(|(_, rest)| rest.split_once("Renditions (--to):"))
+        .map(|(refused, _)| refused)
+        .unwrap_or_else(|| panic!("{out}"));
+    for kind in ["HTML pages", "JSON documents", "JSON Lines", "XML of other kinds", "WARC", "PDF", "images", "zip"] {
+        assert!(refused.lines().any(|l| l.trim_start().starts_with(kind)), "{kind} in:\n{refused}");
+    }
+    for read in ["article text", "EPUB publications", "NewsML-G2"] {
+        assert!(!refused.lines().any(|l| l.trim_start().starts_with(read)), "{read} is read, not refused:\n{refused}");
+    }
+}

@@ -250,6 +250,11 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     if let Some(found) = magic(bytes).or_else(|| nul(bytes)).or_else(|| control_heavy(bytes)) {
         return found;
     }
+    structure(bytes)
+}
+
+/// Markup or JSON by the first character after a byte order mark and white space; else text.
+fn structure(bytes: &[u8]) -> Sniffed {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
     match text.get(start) {
@@ -363,28 +368,32 @@ impl Prologue {
 }
 
 /// JSON: the whole input parses (one document), or its first line is a JSON object (JSON Lines).
+/// Values are parsed and dropped (`IgnoredAny`): only the top level's keys or length are kept, so
+/// a large input costs no more memory than its bytes.
 fn json(text: &[u8]) -> Option<Sniffed> {
-    use serde_json::Value;
-    if let Ok(value) = serde_json::from_slice::<Value>(text) {
-        let what = match &value {
-            Value::Object(map) if map.contains_key("maintext") => "a news-please article record".to_string(),
-            Value::Object(map) if map.contains_key("uri") && map.contains_key("headlines") => {
-                "a ninjs document, which newsarc writes".to_string()
-            }
-            Value::Object(_) => "an object".to_string(),
-            Value::Array(items) => match items.len() {
-                1 => "an array of 1 item".to_string(),
-                n => format!("an array of {n} items"),
-            },
-            _ => return None,
-        };
+    use serde::de::IgnoredAny;
+    type Object = std::collections::BTreeMap<String, IgnoredAny>;
+    let what = if let Ok(object) = serde_json::from_slice::<Object>(text) {
+        Some(if object.contains_key("maintext") {
+            "a news-please article record".to_string()
+        } else if object.contains_key("uri") && object.contains_key("headlines") {
+            "a ninjs document, which newsarc writes".to_string()
+        } else {
+            "an object".to_string()
+        })
+    } else if let Ok(items) = serde_json::from_slice::<Vec<IgnoredAny>>(text) {
+        Some(match items.len() {
+            1 => "an array of 1 item".to_string(),
+            n => format!("an array of {n} items"),
+        })
+    } else {
+        None
+    };
+    if let Some(what) = what {
         return Some(Sniffed::new(Kind::Json, format!("a JSON document ({what})")));
     }
     let mut lines = text.split(|&b| b == b'\n').filter(|l| !l.trim_ascii().is_empty());
-    let first = lines.next()?;
-    if !matches!(serde_json::from_slice::<Value>(first), Ok(Value::Object(_))) {
-        return None;
-    }
+    serde_json::from_slice::<Object>(lines.next()?).ok()?;
     let records = 1 + lines.count();
     let noun = if records == 1 { "record" } else { "records" };
     Some(Sniffed::new(Kind::JsonLines, format!("JSON Lines ({records} {noun})")))
@@ -400,7 +409,7 @@ pub fn is_epub(bytes: &[u8]) -> bool {
 /// An XML document (after an optional BOM, declaration, comments and white space) whose root
 /// element is a NewsML-G2 `newsItem` or `newsMessage`, with or without a prefix.
 pub fn is_newsml(bytes: &[u8]) -> bool {
-    sniff(bytes).kind == Kind::NewsMl
+    structure(bytes).kind == Kind::NewsMl
 }
 
 #[cfg(test)]
