@@ -11,9 +11,9 @@
 //! 2. binary data: a NUL byte anywhere, or many control characters at the start;
 //! 3. markup and data by their structure at the start: an HTML page (`<!doctype html`, `<html`,
 //!    `<head`, `<body`, or an XML document whose root is `html`), a NewsML-G2 item or message,
-//!    XML of another kind (an XML declaration, a namespaced root, or a root such as `rss` that
-//!    only XML documents have), JSON (the whole input parses) and JSON Lines (the first line is a
-//!    JSON object);
+//!    XML of another kind (an XML declaration or doctype; or a namespaced root, or a root such
+//!    as `rss` that only XML documents have, in an input that ends with `>`), JSON (the whole
+//!    input parses) and JSON Lines (the first line is a JSON object);
 //! 4. anything else is [`Kind::Text`], the text reader's, which still refuses what is not UTF-8.
 //!
 //! Text articles may hold raw HTML (`<br>`, `<div>`), start with an HTML comment, or contain
@@ -285,7 +285,10 @@ fn markup(bytes: &[u8]) -> Sniffed {
         return Sniffed::new(Kind::NewsMl, "a NewsML-G2 document");
     }
     let known = XML_ROOTS.iter().find(|(name, _)| *name == local);
-    let xml = prologue.declaration || doctype.is_some() || prologue.namespaced || known.is_some();
+    // Without a declaration or doctype, a namespaced or known root is XML only if the input also
+    // ends as markup does: an article may open with an inline `<svg xmlns=...>` logo.
+    let ends_as_markup = bytes.trim_ascii_end().ends_with(b">");
+    let xml = prologue.declaration || doctype.is_some() || ((prologue.namespaced || known.is_some()) && ends_as_markup);
     if !xml {
         return Sniffed::new(Kind::Text, "text");
     }
@@ -459,6 +462,7 @@ mod tests {
             b"{\"unfinished\": \n\n# Headline\n",
             b"<!-- never closed\n# Headline\n",
             b"< not a tag\n",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>\n\n# Headline\n\nText.\n",
         ] {
             assert_eq!(kind(text), Kind::Text, "{}", String::from_utf8_lossy(text));
         }
