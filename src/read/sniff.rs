@@ -211,7 +211,13 @@ fn nul(bytes: &[u8]) -> Option<Sniffed> {
 
 /// A WARC record's start (`WARC/1.0`, `WARC/1.1`, `WARC/0.18`) or an ARC file's (`filedesc://`).
 fn web_archive(bytes: &[u8]) -> Option<&'static str> {
-    let warc = bytes.starts_with(b"WARC/") && bytes.get(5).is_some_and(u8::is_ascii_digit);
+    // The whole first line is the version: `WARC/` digits `.` digits, then CRLF (or LF).
+    let warc = bytes.strip_prefix(b"WARC/").is_some_and(|rest| {
+        let Some(end) = rest.iter().take(16).position(|&b| b == b'\n') else { return false };
+        let line = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
+        let parts: Vec<&[u8]> = line.split(|&b| b == b'.').collect();
+        parts.len() == 2 && parts.iter().all(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
+    });
     if warc {
         Some("a WARC file (web archive records)")
     } else if bytes.starts_with(b"filedesc://") {
@@ -537,6 +543,8 @@ mod tests {
         assert_eq!(sniff(&gz).description, "a gzip-compressed WARC file (web archive records)");
         assert_eq!(sniff(b"\x1f\x8b\x08\0\0\0\0\0").description, "gzip-compressed data");
         assert_eq!(kind(b"WARC/ is how the format's records begin\n"), Kind::Text);
+        assert_eq!(kind(b"WARC/1.0 is the version most crawls write.\n"), Kind::Text);
+        assert_eq!(sniff(b"WARC/0.18\nWARC-Type: response\n").kind, Kind::Warc);
     }
 
     #[test]
