@@ -23,8 +23,7 @@
 use std::io::Read;
 
 /// What the bytes of an input are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Text with no other structure at its start: the article text format.
     Text,
