@@ -320,3 +320,25 @@ fn formats_lists_what_is_refused() {
         assert!(!refused.lines().any(|l| l.trim_start().starts_with(read)), "{read} is read, not refused:\n{refused}");
     }
 }
+
+#[test]
+fn ocfl_add_keeps_the_articles_and_refuses_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let cases = write_cases(&corpus);
+    std::fs::write(corpus.join("good.txt"), GOOD).unwrap();
+    let root = dir.path().join("root");
+    let exts = "txt,xml,html,json,jsonl,pdf,png,jpg,gif,gz,zip,warc,bin";
+    let (code, _, err) = output(newsarc().args(["ocfl", "add", "--ext", exts, "--root"]).arg(&root).arg(&corpus));
+    assert_eq!(code, 1, "{err}");
+    for (path, case) in &cases {
+        assert!(
+            err.contains(&format!("newsarc: error: {}: {}\n", path.display(), case.refusal)),
+            "{}: {err}",
+            case.name
+        );
+    }
+    assert!(err.contains("1 new object"), "{err}");
+    let (code, out, err) = output(newsarc().arg("validate").arg(&root));
+    assert_eq!(code, 0, "{out}{err}");
+}
