@@ -1,6 +1,11 @@
 //! Loading an article: bytes from a file or standard input, the reader for its format, its
 //! sidecar metadata, the caller's overrides, and the timestamp formats require.
 //!
+//! The reader is the one the bytes call for, whatever the name ([`crate::read::reader_for`]):
+//! an input no reader takes (an HTML page, JSON, a PDF, an image...) is refused with what it
+//! looks like, for files and standard input alike; `--from` (`LoadOptions::format`) names the
+//! reader instead.
+//!
 //! Precedence: options over the sidecar over what the reader found. The URI is settled once all
 //! of them are applied ([`crate::read::settle_uri`]): a supplied URI, the source's identifier, a
 //! supplied id, the source URL, the input's path ([`ReadOptions::source_path`], by default its
@@ -118,10 +123,17 @@ pub fn load_all_with_bytes(input: &Input, options: &LoadOptions) -> Result<(Vec<
             (bytes, path.file_name().map(|n| n.to_string_lossy().into_owned()), mtime)
         }
     };
+    // By what the bytes are, whatever the name: what no reader takes is refused, saying what
+    // it is. A reader named with `--from` is given the bytes as they are.
     let reader: &Reader = match options.format {
         Some(format) => read::reader(format)
             .ok_or_else(|| LoadError::UnknownFormat { input: name.clone(), format: format.to_string() })?,
-        None => read::reader_for(file_name.as_deref(), &bytes),
+        None if bytes.len() as u64 > options.read.max_input_size => {
+            let (size, limit) = (bytes.len() as u64, options.read.max_input_size);
+            return Err(LoadError::Read { input: name, source: ReadError::TooLarge { size, limit } });
+        }
+        None => read::reader_for(file_name.as_deref(), &bytes)
+            .map_err(|source| LoadError::Read { input: name.clone(), source })?,
     };
     // A file's URI falls back on its path below the folder given, else on its file name.
     let source_path = options.read.source_path.clone().or_else(|| file_name.clone());

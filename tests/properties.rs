@@ -138,3 +138,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Markdown-ish text, raw HTML and brackets included, is text to the sniffing: it never
+    /// takes an article for a page or JSON.
+    #[test]
+    fn articleish_text_is_sniffed_as_text(text in articleish()) {
+        let sniffed = newsarc::read::sniff::sniff(text.as_bytes());
+        prop_assert_eq!(sniffed.kind, newsarc::read::sniff::Kind::Text, "{}", sniffed.description);
+    }
+
+    /// Any bytes behind the starts the sniffing looks at are judged without a panic.
+    #[test]
+    fn any_bytes_behind_a_markup_or_json_start_are_sniffed_cleanly(
+        start in prop_oneof![
+            Just(&b""[..]), Just(&b"<?xml "[..]), Just(&b"<!DOCTYPE "[..]), Just(&b"<!doctype html"[..]),
+            Just(&b"<!--"[..]), Just(&b"\xEF\xBB\xBF <"[..]), Just(&b"{"[..]), Just(&b"["[..]), Just(&b"WARC/"[..]),
+        ],
+        bytes in proptest::collection::vec(any::<u8>(), 0..400),
+    ) {
+        let input = [start, &bytes[..]].concat();
+        let _ = newsarc::read::reader_for(Some("x.txt"), &input);
+        let _ = newsarc::read::reader_for(None, &input);
+    }
+}

@@ -87,3 +87,28 @@ fn pack_to_a_closed_pipe_reported_an_error() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// `newsarc convert page.html` exited 0 and wrote renditions whose body was the page's source
+/// shown as text, with no headline (issue 21); a news-please `.json` was "converted" the same way.
+#[test]
+fn an_html_page_or_a_json_record_was_converted_as_article_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html><html lang=\"en\"><head><title>Ferry</title></head><body><p>Back.</p></body></html>",
+    )
+    .unwrap();
+    let record = dir.path().join("record.json");
+    std::fs::write(&record, r#"{"title": "Ferry", "maintext": "Back."}"#).unwrap();
+    let out = dir.path().join("out");
+    let run = newsarc().arg("convert").arg(&page).arg(&record).arg("-o").arg(&out).output().unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("page.html: an HTML page; newsarc does not read HTML pages yet"), "{err}");
+    assert!(
+        err.contains("record.json: a JSON document (a news-please article record); newsarc does not read JSON yet"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0, "nothing written");
+}

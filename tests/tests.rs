@@ -14,6 +14,7 @@ mod epub_validation;
 mod foreign;
 mod fuzz_regressions;
 mod limits;
+mod never_garbage;
 mod newsml;
 mod ninjs;
 mod ocfl;

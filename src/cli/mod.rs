@@ -121,7 +121,8 @@ fn jobs(given: Option<usize>) -> usize {
 /// How articles are read, and the metadata the text cannot carry (these win over sidecar files).
 #[derive(Args, Debug)]
 struct ReadArgs {
-    /// Input format (see `newsarc formats`); by default from the file name, else `text`
+    /// Input format (see `newsarc formats`); by default the one the bytes call for, whatever the
+    /// name (bytes no reader takes, such as an HTML page, are refused)
     #[arg(long, value_name = "FORMAT", help_heading = "Reading")]
     from: Option<String>,
     /// Replace invalid UTF-8 by U+FFFD (with a warning) instead of refusing the file

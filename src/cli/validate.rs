@@ -3,6 +3,7 @@
 use super::Outcome;
 use clap::{Args, ValueEnum};
 use newsarc::output::io_reason;
+use newsarc::read::sniff::Kind;
 use newsarc::validate::bag::Profile;
 use newsarc::validate::package::{self, Limits};
 use newsarc::validate::report::{Checked, Report};
@@ -419,7 +420,7 @@ fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut X
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
         // Standard input is known by its bytes, as files are by their endings.
-        let name = format!("stdin.{}", sniff(&bytes));
+        let name = format!("stdin.{}", stdin_ending(&bytes));
         (bytes, name)
     } else {
         let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {shown}: {}", io_reason(&e)))?;
@@ -439,15 +440,29 @@ fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut X
         findings.extend(article::check_file(shown, &name, &bytes));
         return Ok(());
     }
-    let Some(reader) = newsarc::read::reader_for_extension(&name) else {
+    if newsarc::read::reader_for_extension(&name).is_none() {
+        let sniffed = newsarc::read::sniff::sniff(&bytes);
+        let bytes_say = match sniffed.kind {
+            Kind::Text => String::new(),
+            _ => format!("; by its bytes, {}", sniffed.summary()),
+        };
         findings.push(finding(
             "NA-IN-002",
             Severity::Warning,
             shown,
-            "not a file newsarc validates (by its name: .txt, .md, .xml, .epub, .json, or a bag); not checked"
-                .to_string(),
+            format!(
+                "not a file newsarc validates (by its name: .txt, .md, .xml, .epub, .json, or a bag){bytes_say}; not checked"
+            ),
         ));
         return Ok(());
+    }
+    // By what the bytes are, as `convert` reads them: what no reader takes is said to be what it is.
+    let reader = match newsarc::read::reader_for(Some(&name), &bytes) {
+        Ok(reader) => reader,
+        Err(e) => {
+            findings.push(finding("NA-IN-004", Severity::Error, shown, e.to_string()));
+            return Ok(());
+        }
     };
     let options = newsarc::read::ReadOptions { source_name: Some(name.clone()), ..Default::default() };
     // Every article of the file (a newsMessage holds several).
@@ -475,16 +490,16 @@ fn check_file(path: &Path, shown: &str, findings: &mut Vec<Finding>, xsd: &mut X
     Ok(())
 }
 
-/// What standard input holds, as a file ending: an EPUB, a NewsML-G2 item, JSON; else text.
-fn sniff(bytes: &[u8]) -> &'static str {
-    if newsarc::read::sniff::is_epub(bytes) {
-        "epub"
-    } else if newsarc::read::sniff::is_newsml(bytes) {
-        "xml"
-    } else if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        "json"
-    } else {
-        "txt"
+/// What standard input holds, as a file ending: an EPUB, a NewsML-G2 item, JSON; else text (and
+/// then the bytes decide, as they do for a file).
+fn stdin_ending(bytes: &[u8]) -> &'static str {
+    match newsarc::read::sniff::sniff(bytes).kind {
+        Kind::Epub => "epub",
+        Kind::NewsMl => "xml",
+        Kind::Json => "json",
+        // JSON that does not parse is still a rendition to check, and to be told it is broken.
+        Kind::Text if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') => "json",
+        _ => "txt",
     }
 }
 

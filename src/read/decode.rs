@@ -49,26 +49,13 @@ pub fn decode(bytes: &[u8], lossy: bool, max_size: u64) -> Result<Decoded, ReadE
     Ok(Decoded { text, bom, line_endings, warnings })
 }
 
-/// Refuses files that are clearly not text: well-known binary signatures, UTF-16, NUL bytes.
+/// Refuses files that are clearly not text: well-known binary signatures, UTF-16, NUL bytes
+/// ([`super::sniff::binary`], the table the loader's sniffing uses too).
 fn sniff_binary(bytes: &[u8]) -> Result<(), ReadError> {
-    const SIGNATURES: &[(&[u8], &str)] = &[
-        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-        (b"\x1f\x8b", "gzip-compressed data"),
-        (b"PK\x03\x04", "a zip archive"),
-        (b"%PDF-", "a PDF document"),
-        (b"\xFF\xD8\xFF", "a JPEG image"),
-        (b"GIF87a", "a GIF image"),
-        (b"GIF89a", "a GIF image"),
-        (b"\xFF\xFE", "UTF-16 (little-endian) text; convert it to UTF-8"),
-        (b"\xFE\xFF", "UTF-16 (big-endian) text; convert it to UTF-8"),
-    ];
-    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
-        return Err(ReadError::Binary { what: (*what).to_string(), offset: 0 });
+    match super::sniff::binary(bytes) {
+        Some(found) => Err(found.refusal()),
+        None => Ok(()),
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(ReadError::Binary { what: "a NUL byte".to_string(), offset: offset as u64 });
-    }
-    Ok(())
 }
 
 fn decode_utf8(bytes: &[u8], base: usize, lossy: bool, warnings: &mut Vec<Warning>) -> Result<String, ReadError> {

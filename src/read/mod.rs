@@ -4,6 +4,11 @@
 //! adding a module and a line there. Each reader returns the article with the warnings it raised
 //! inside it, or a [`ReadError`] when the input cannot be read at all.
 //!
+//! An input's reader is the one its bytes call for ([`reader_for`]): [`sniff`] says what they
+//! are (a [`sniff::Kind`]), and each reader lists the kinds it takes. What no reader takes (HTML,
+//! JSON, other XML, PDF, images, archives, web archives, binary data) is refused with what it
+//! looks like; a reader for one of them is a module and a line in the table, naming its kind.
+//!
 //! - [`text`]: the article text format (Markdown-ish files from scrapers), built on
 //!   [`decode`] (bytes to clean text), [`markdown`] (CommonMark to blocks), [`dateline`] and
 //!   [`language`] detection.
@@ -21,11 +26,13 @@ pub mod lines;
 pub mod markdown;
 pub mod newsml;
 pub mod sidecar;
+pub mod sniff;
 pub mod text;
 pub mod xhtml;
 pub mod xml;
 
 use crate::model::{Article, OriginalId, UriOrigin, Warning, WarningCode};
+use sniff::Kind;
 
 /// Default largest input accepted: 64 MiB.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 64 * 1024 * 1024;
@@ -64,6 +71,9 @@ pub enum ReadError {
     TooLarge { size: u64, limit: u64 },
     #[error("not text: {what} at byte offset {offset}")]
     Binary { what: String, offset: u64 },
+    /// Markup, data or a web archive no reader takes ([`sniff`]): what it is, and why not.
+    #[error("{what}; {why}")]
+    NotRead { what: String, why: &'static str },
     #[error(
         "invalid UTF-8 at byte offset {offset} (line {line}, column {column}: {bytes}); \
          the file may be Latin-1 or Windows-1252: convert it to UTF-8, or pass --lossy to replace invalid bytes with U+FFFD"
@@ -84,11 +94,18 @@ pub enum ReadError {
     Sidecar(String),
 }
 
-/// A reader: its name, the file name endings it claims, and its functions.
+/// A reader: its name, the file name endings and the kinds of bytes it takes, and its functions.
 pub struct Reader {
     pub name: &'static str,
     pub extensions: &'static [&'static str],
     pub description: &'static str,
+    /// The kinds of bytes ([`sniff::Kind`]) it reads, whatever the input's name.
+    pub kinds: &'static [Kind],
+    /// Kinds it is given too when the input's name ends in one of its [`Reader::extensions`]:
+    /// bytes its format may hold that say less than they are (a zip named `.epub` whose first
+    /// entry is not `mimetype`), or that the reader explains best (XML of another root named
+    /// `.xml`, text named `.epub`).
+    pub named_kinds: &'static [Kind],
     /// Reads one article; an input that holds several is refused, saying so.
     pub read: fn(&[u8], &ReadOptions) -> Result<Article, ReadError>,
     /// Reads every article of an input that can hold several (a collection EPUB, a NewsML-G2
@@ -115,6 +132,8 @@ pub const READERS: &[Reader] = &[
         name: "text",
         extensions: &["txt", "md", "markdown"],
         description: "news article text (Markdown as scrapers leave it)",
+        kinds: &[Kind::Text],
+        named_kinds: &[],
         read: text::read,
         read_all: None,
     },
@@ -122,6 +141,8 @@ pub const READERS: &[Reader] = &[
         name: "newsml",
         extensions: &["xml"],
         description: "IPTC NewsML-G2 text newsItem (XHTML, NITF or plain-text body), or the text items of a newsMessage",
+        kinds: &[Kind::NewsMl],
+        named_kinds: &[Kind::Xml, Kind::Text],
         read: newsml::read,
         read_all: Some(newsml::read_articles),
     },
@@ -129,6 +150,8 @@ pub const READERS: &[Reader] = &[
         name: "epub",
         extensions: &["epub"],
         description: "EPUB publication (newsarc's own exactly; simple others as one article)",
+        kinds: &[Kind::Epub],
+        named_kinds: &[Kind::Zip, Kind::Text],
         read: epub::read,
         read_all: Some(epub::read_articles),
     },
@@ -252,90 +275,33 @@ pub fn reader(name: &str) -> Option<&'static Reader> {
     READERS.iter().find(|r| r.name == name)
 }
 
-/// The reader for a file name by its ending (case-insensitive); the text reader otherwise.
-pub fn reader_for_name(file_name: &str) -> &'static Reader {
-    reader_for_extension(file_name).unwrap_or(&READERS[0])
-}
-
-/// The reader that claims a file name's ending, if one does.
+/// The reader that claims a file name's ending, if one does (case-insensitive).
 pub fn reader_for_extension(file_name: &str) -> Option<&'static Reader> {
     let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
     READERS.iter().find(|r| r.extensions.contains(&ext.as_str()))
 }
 
-/// What the bytes themselves say they are, when nothing else does (standard input, a name with
-/// no known ending): a zip whose first entry is an EPUB `mimetype`, an XML document whose root is
-/// a NewsML-G2 item or message; otherwise the text reader.
-pub fn reader_for_bytes(bytes: &[u8]) -> &'static Reader {
-    let name = if sniff::is_epub(bytes) {
-        "epub"
-    } else if sniff::is_newsml(bytes) {
-        "newsml"
-    } else {
-        "text"
-    };
-    reader(name).expect("a registered reader")
+/// The reader that takes bytes of this kind, whatever the input's name.
+pub fn reader_for_kind(kind: Kind) -> Option<&'static Reader> {
+    READERS.iter().find(|r| r.kinds.contains(&kind))
 }
 
-/// The reader for an input: by its name's ending when it has a known one, else by its bytes.
-pub fn reader_for(file_name: Option<&str>, bytes: &[u8]) -> &'static Reader {
-    file_name.and_then(reader_for_extension).unwrap_or_else(|| reader_for_bytes(bytes))
+/// The reader for an input, by what its bytes are ([`sniff::sniff`]): the reader its name's
+/// ending names when it takes bytes of that kind (see [`Reader::named_kinds`]), else the reader
+/// that takes that kind whatever the name (a NewsML-G2 item named `.txt` is read as NewsML-G2).
+/// Bytes no reader takes (an HTML page, JSON, a PDF, an image, other binary data) are refused,
+/// saying what they are ([`sniff::Sniffed::refusal`]): never read as article text.
+pub fn reader_for(file_name: Option<&str>, bytes: &[u8]) -> Result<&'static Reader, ReadError> {
+    let sniffed = sniff::sniff(bytes);
+    let named = file_name
+        .and_then(reader_for_extension)
+        .filter(|r| r.kinds.contains(&sniffed.kind) || r.named_kinds.contains(&sniffed.kind));
+    named.or_else(|| reader_for_kind(sniffed.kind)).ok_or_else(|| sniffed.refusal())
 }
 
-pub mod sniff {
-    //! Recognising formats by their first bytes.
-
-    /// A zip (local file header) whose first entry is `mimetype` holding `application/epub+zip`.
-    pub fn is_epub(bytes: &[u8]) -> bool {
-        bytes.starts_with(b"PK\x03\x04")
-            && bytes.get(30..38) == Some(b"mimetype")
-            && bytes.get(38..58).is_some_and(|b| b == b"application/epub+zip")
-    }
-
-    /// An XML document (after an optional BOM, declaration, comments and white space) whose
-    /// root element is a NewsML-G2 `newsItem` or `newsMessage`, with or without a prefix.
-    pub fn is_newsml(bytes: &[u8]) -> bool {
-        let head = &bytes[..bytes.len().min(4096)];
-        let text = String::from_utf8_lossy(head);
-        let mut rest = text.trim_start_matches('\u{FEFF}').trim_start();
-        if !rest.starts_with('<') {
-            return false;
-        }
-        // Skip the declaration, processing instructions, comments and a doctype.
-        loop {
-            rest = rest.trim_start();
-            let skip = if rest.starts_with("<?") {
-                rest.find("?>").map(|i| i + 2)
-            } else if rest.starts_with("<!--") {
-                rest.find("-->").map(|i| i + 3)
-            } else if rest.starts_with("<!") {
-                rest.find('>').map(|i| i + 1)
-            } else {
-                break;
-            };
-            match skip {
-                Some(i) => rest = &rest[i..],
-                None => return false,
-            }
-        }
-        let name: String =
-            rest.trim_start_matches('<').chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
-        let local = name.rsplit(':').next().unwrap_or("");
-        matches!(local, "newsItem" | "newsMessage")
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn newsml_roots_are_recognised_with_or_without_a_prologue() {
-            assert!(is_newsml(b"<newsItem xmlns='x'/>"));
-            assert!(is_newsml(b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- c --><nar:newsMessage xmlns:nar='x'>"));
-            assert!(!is_newsml(b"<html><newsItem/></html>"));
-            assert!(!is_newsml(b"# newsItem\n\ntext"));
-        }
-    }
+/// The kinds of bytes no reader takes: what is refused ([`reader_for`]).
+pub fn unread_kinds() -> impl Iterator<Item = Kind> {
+    Kind::ALL.iter().copied().filter(|&k| reader_for_kind(k).is_none())
 }
 
 #[cfg(test)]

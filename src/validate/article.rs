@@ -445,7 +445,11 @@ impl<'a> ArticleCheck<'a> {
         let Some(source) = self.get("source.txt") else { return };
         let name = record["source"]["name"].as_str().unwrap_or("source.txt").to_string();
         let options = ReadOptions { source_name: Some(name), ..ReadOptions::default() };
-        let reader = crate::read::reader_for_name(options.source_name.as_deref().unwrap_or_default());
+        // Chosen as the first run chose it: by the bytes, whatever the name.
+        let reader = match crate::read::reader_for(options.source_name.as_deref(), source) {
+            Ok(reader) => reader,
+            Err(e) => return self.find("NA-REP-001", "source.txt", format!("cannot be read again: {e}")),
+        };
         // A source may hold several articles (a newsMessage): this one is the one with its URI,
         // else (a URI derived from the path the first run had, which the bag does not keep) the
         // one with its id.
