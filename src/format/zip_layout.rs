@@ -62,6 +62,12 @@ pub struct CentralEntry {
     pub size: u64,
     /// Where its local header starts.
     pub offset: u64,
+    /// Where its data start, after its local header: known when that header was found.
+    pub data_start: Option<u64>,
+    /// "Version made by" (the system in its high byte: 3 is Unix).
+    pub made_by: u16,
+    /// The external file attributes (on Unix, the file's mode in the high 16 bits).
+    pub external_attributes: u32,
     /// Whether ZIP64 fields hold any of its sizes or its offset.
     zip64: bool,
 }
@@ -70,6 +76,21 @@ impl CentralEntry {
     /// The name, for messages.
     pub fn shown(&self) -> String {
         String::from_utf8_lossy(&self.name).into_owned()
+    }
+
+    /// A folder: its name ends with `/`.
+    pub fn is_dir(&self) -> bool {
+        self.name.ends_with(b"/")
+    }
+
+    /// A symbolic link, as a Unix zip tool records one (mode `S_IFLNK`).
+    pub fn is_symlink(&self) -> bool {
+        self.made_by >> 8 == 3 && (self.external_attributes >> 16) & 0o170000 == 0o120000
+    }
+
+    /// Encrypted (flag bit 0): newsarc reads no encrypted entry.
+    pub fn is_encrypted(&self) -> bool {
+        self.flags & 1 != 0
     }
 }
 
@@ -111,10 +132,27 @@ impl ReadAt for std::fs::File {
         std::os::unix::fs::FileExt::read_exact_at(self, buf, offset)
     }
 
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    fn read_exact_at(&self, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+        // Positioned reads: threads sharing the handle do not race on one cursor.
+        while !buf.is_empty() {
+            match std::os::windows::fs::FileExt::seek_read(self, buf, offset) {
+                Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+                Ok(n) => {
+                    buf = &mut buf[n..];
+                    offset += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(any(unix, windows)))]
     fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
         use std::io::{Read, Seek, SeekFrom};
-        let mut file = self;
+        let mut file = self.try_clone()?;
         file.seek(SeekFrom::Start(offset))?;
         file.read_exact(buf)
     }
@@ -332,8 +370,8 @@ fn walk<R: ReadAt + ?Sized>(zip: &R, problems: &mut Problems) -> io::Result<Vec<
     let directory_bytes = usize::try_from(directory_size).map_err(|_| io::ErrorKind::OutOfMemory)?;
     let mut directory = vec![0; directory_bytes];
     zip.read_exact_at(&mut directory, directory_offset)?;
-    let entries = central_records(&directory, count, problems);
-    local_headers(zip, &entries, directory_offset, problems);
+    let mut entries = central_records(&directory, count, problems);
+    local_headers(zip, &mut entries, directory_offset, problems);
     Ok(entries)
 }
 
@@ -374,6 +412,9 @@ fn central_records(directory: &[u8], count: u64, problems: &mut Problems) -> Vec
             compressed_size: u64::from(u32_at(r, 20)),
             size: u64::from(u32_at(r, 24)),
             offset: u64::from(u32_at(r, 42)),
+            data_start: None,
+            made_by: u16_at(r, 4),
+            external_attributes: u32_at(r, 38),
             zip64: false,
         };
         let disk = u16_at(r, 34);
@@ -433,17 +474,18 @@ fn central_records(directory: &[u8], count: u64, problems: &mut Problems) -> Vec
 /// each other: from byte 0 to the directory, every byte is one entry's.
 fn local_headers<R: ReadAt + ?Sized>(
     zip: &R,
-    entries: &[CentralEntry],
+    entries: &mut [CentralEntry],
     directory_offset: u64,
     problems: &mut Problems,
 ) {
-    let mut order: Vec<&CentralEntry> = entries.iter().collect();
-    order.sort_by_key(|e| e.offset);
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| entries[i].offset);
     let mut next: u64 = 0;
-    let mut previous: Option<&CentralEntry> = None;
+    let mut previous: Option<usize> = None;
     // One read for the header and, usually, its name and extra field.
     let mut buffer = Vec::new();
-    for entry in order {
+    for i in order {
+        let entry = &entries[i];
         if entry.offset > next {
             let gap = entry.offset - next;
             match previous {
@@ -451,22 +493,23 @@ fn local_headers<R: ReadAt + ?Sized>(
                 Some(p) => problems.add(
                     "NA-ZIP-005",
                     Some(entry),
-                    format!("{gap} bytes between `{}` and this entry belong to no entry", p.shown()),
+                    format!("{gap} bytes between `{}` and this entry belong to no entry", entries[p].shown()),
                 ),
             }
         } else if entry.offset < next {
-            let other = previous.map(CentralEntry::shown).unwrap_or_default();
+            let other = previous.map(|p| entries[p].shown()).unwrap_or_default();
             problems.add("NA-ZIP-005", Some(entry), format!("its local header lies inside `{other}`"));
         }
-        previous = Some(entry);
-        let Some(end) = local_entry(zip, entry, directory_offset, &mut buffer, problems) else {
+        previous = Some(i);
+        let Some((data_start, end)) = local_entry(zip, entry, directory_offset, &mut buffer, problems) else {
             // Without its header the entry's extent is unknown: the next gap is not measured.
             next = next.max(entry.offset.saturating_add(1));
             continue;
         };
+        entries[i].data_start = Some(data_start);
         next = next.max(end);
     }
-    if let Some(last) = previous
+    if let Some(last) = previous.map(|p| &entries[p])
         && next < directory_offset
     {
         problems.add(
@@ -479,14 +522,15 @@ fn local_headers<R: ReadAt + ?Sized>(
     }
 }
 
-/// Checks one local header; the offset where the entry (header, data, descriptor) ends.
+/// Checks one local header; the offsets where the entry's data start and where the entry
+/// (header, data, descriptor) ends.
 fn local_entry<R: ReadAt + ?Sized>(
     zip: &R,
     entry: &CentralEntry,
     directory_offset: u64,
     buffer: &mut Vec<u8>,
     problems: &mut Problems,
-) -> Option<u64> {
+) -> Option<(u64, u64)> {
     let guess = 30 + entry.name.len() + 64;
     let available = directory_offset.saturating_sub(entry.offset).min(guess as u64) as usize;
     buffer.resize(available, 0);
@@ -584,7 +628,7 @@ fn local_entry<R: ReadAt + ?Sized>(
     };
     if entry.flags & HAS_DESCRIPTOR == 0 {
         compare(problems, "local header", (crc, compressed, size));
-        return Some(data_end);
+        return Some((data_start, data_end));
     }
     // The header's fields are zero (or, from some writers, the true values); the descriptor
     // after the data holds them: with or without its signature, 32- or 64-bit sizes.
@@ -598,7 +642,7 @@ fn local_entry<R: ReadAt + ?Sized>(
     let room = (directory_offset - data_end).min(24) as usize;
     if room < body || zip.read_exact_at(&mut descriptor[..room], data_end).is_err() {
         problems.add("NA-ZIP-003", Some(entry), "its flags promise a data descriptor after its data; there is none".to_string());
-        return Some(data_end);
+        return Some((data_start, data_end));
     }
     let signed = descriptor[..4] == DESCRIPTOR[..] && room >= body + 4;
     let fields = if signed { &descriptor[4..] } else { &descriptor[..] };
@@ -608,7 +652,44 @@ fn local_entry<R: ReadAt + ?Sized>(
         (u32_at(fields, 0), u64::from(u32_at(fields, 4)), u64::from(u32_at(fields, 8)))
     };
     compare(problems, "data descriptor", values);
-    Some(data_end + (body + if signed { 4 } else { 0 }) as u64)
+    Some((data_start, data_end + (body + if signed { 4 } else { 0 }) as u64))
+}
+
+/// Reads one entry's bytes through its directory record and the data start its local header
+/// gave: one positioned read of the compressed bytes, inflated (stored and deflated entries
+/// only), at most `cap` bytes, and checked against the directory's size and CRC-32.
+pub fn read_entry<R: ReadAt + ?Sized>(zip: &R, entry: &CentralEntry, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let start = entry.data_start.ok_or("no local header where the central directory says one is; not read")?;
+    if entry.is_encrypted() {
+        return Err("encrypted; newsarc reads no encrypted entry".to_string());
+    }
+    let compressed = usize::try_from(entry.compressed_size).map_err(|_| "too large to read")?;
+    let mut data = vec![0; compressed];
+    zip.read_exact_at(&mut data, start).map_err(|e| e.to_string())?;
+    let bytes = match entry.method {
+        0 => data,
+        8 => {
+            let mut bytes = Vec::with_capacity(entry.size.min(cap).min(1 << 24) as usize);
+            flate2::read::DeflateDecoder::new(data.as_slice())
+                .take(cap.saturating_add(1))
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("its deflate stream is damaged: {e}"))?;
+            bytes
+        }
+        other => return Err(format!("compressed with method {other}; newsarc reads stored and deflated entries")),
+    };
+    if bytes.len() as u64 > cap {
+        return Err(format!("over the per-entry size limit of {cap} bytes"));
+    }
+    if bytes.len() as u64 != entry.size {
+        return Err(format!("holds {} bytes; its directory record says {}", bytes.len(), entry.size));
+    }
+    let crc = crc32fast::hash(&bytes);
+    if crc != entry.crc32 {
+        return Err(format!("its bytes have CRC-32 {crc:08x}; its directory record says {:08x}", entry.crc32));
+    }
+    Ok(bytes)
 }
 
 fn method_name(method: u16) -> String {

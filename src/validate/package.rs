@@ -18,7 +18,6 @@ use super::{Finding, Severity, ValidateError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 pub use crate::read::epub::{LimitExceeded, Limits};
 
@@ -26,8 +25,8 @@ pub use crate::read::epub::{LimitExceeded, Limits};
 #[derive(Debug, Clone)]
 enum Location {
     Disk(PathBuf),
-    /// The entry's full name in the zip.
-    Zip(String),
+    /// The entry's directory record in the zip (its data start found in its local header).
+    Zip(Box<crate::format::zip_layout::CentralEntry>),
     /// The offset of the entry's data in the tar.
     Tar(u64),
 }
@@ -40,7 +39,8 @@ struct Entry {
 
 enum Source {
     Folder,
-    Zip(Mutex<::zip::ZipArchive<std::io::BufReader<std::fs::File>>>),
+    /// Read by position: threads share the one handle.
+    Zip(std::fs::File),
     Tar(PathBuf),
 }
 
@@ -81,27 +81,15 @@ impl Files {
 
     /// An entry's bytes; `Err` says why there are none.
     pub fn read(&self, name: &str) -> Result<Vec<u8>, String> {
-        self.read_with(name, None)
+        self.read_with(name)
     }
 
-    /// A reader of its own for one thread: with it, zip entries are not read one at a time.
+    /// A reader for one thread.
     pub fn reader(&self) -> Reader<'_> {
-        let zip = match &self.source {
-            Source::Zip(_) => self
-                .path
-                .as_ref()
-                .and_then(|p| std::fs::File::open(p).ok())
-                .and_then(|f| ::zip::ZipArchive::new(std::io::BufReader::new(f)).ok()),
-            _ => None,
-        };
-        Reader { files: self, zip }
+        Reader { files: self }
     }
 
-    fn read_with(
-        &self,
-        name: &str,
-        own: Option<&mut ::zip::ZipArchive<std::io::BufReader<std::fs::File>>>,
-    ) -> Result<Vec<u8>, String> {
+    fn read_with(&self, name: &str) -> Result<Vec<u8>, String> {
         let entry = self.entries.get(name).ok_or_else(|| "no such entry".to_string())?;
         let cap = self.limits.max_entry_size;
         let mut bytes = Vec::with_capacity(entry.size.min(1 << 20) as usize);
@@ -109,17 +97,11 @@ impl Files {
             (Location::Disk(path), _) => std::fs::File::open(path)
                 .and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
                 .map_err(|e| e.to_string()),
-            (Location::Zip(full), Source::Zip(shared)) => {
-                let mut guard;
-                let zip = match own {
-                    Some(zip) => zip,
-                    None => {
-                        guard = shared.lock().map_err(|_| "the archive reader failed before".to_string())?;
-                        &mut *guard
-                    }
-                };
-                let entry = zip.by_name(full).map_err(|e| e.to_string())?;
-                entry.take(cap + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())
+            (Location::Zip(record), Source::Zip(file)) => {
+                crate::format::zip_layout::read_entry(file, record, cap).map(|read| {
+                    bytes = read;
+                    bytes.len()
+                })
             }
             (Location::Tar(offset), Source::Tar(path)) => std::fs::File::open(path)
                 .and_then(|mut f| {
@@ -140,12 +122,11 @@ impl Files {
 /// Reads entries of a package for one thread.
 pub struct Reader<'f> {
     files: &'f Files,
-    zip: Option<::zip::ZipArchive<std::io::BufReader<std::fs::File>>>,
 }
 
 impl Reader<'_> {
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>, String> {
-        self.files.read_with(name, self.zip.as_mut())
+        self.files.read_with(name)
     }
 }
 
@@ -306,30 +287,27 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
     let file = std::fs::File::open(path).map_err(io)?;
     match path.extension().map(|e| e.to_ascii_lowercase()) {
         Some(e) if e == "zip" => {
-            // Local headers against the central directory first: the entries are then read
-            // through the directory, and what they hold is what every reader extracts.
+            // Local headers against the central directory first, and every entry's data start
+            // from its local header: what is read then is what every reader extracts.
             let layout = crate::format::zip_layout::check(&file).map_err(io)?;
+            if layout.entries.is_empty()
+                && let Some(problem) = layout.problems.first()
+            {
+                return Err(ValidateError::Unreadable {
+                    path: shown.clone(),
+                    message: format!("not a zip archive: {}", problem.message),
+                });
+            }
             for problem in layout.problems {
                 c.finding(problem.code, problem.entry.as_deref().unwrap_or(""), problem.message);
             }
-            let zip = ::zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| ValidateError::Unreadable {
-                path: shown.clone(),
-                message: format!("not a zip archive: {e}"),
-            })?;
-            if c.too_many(zip.len()) {
+            if c.too_many(layout.entries.len()) {
                 return Ok(c.finish(true, String::new(), Source::Folder));
             }
-            for i in 0..zip.len() {
-                // The central directory's record only: nothing is read from the file here, so
-                // indexing many entries costs no seek and no read each.
-                let entry = match zip.by_index_data(i) {
-                    Ok(entry) => entry,
-                    Err(e) => {
-                        c.finding("NA-SAFE-009", &format!("#{i}"), format!("cannot be read: {e}"));
-                        continue;
-                    }
-                };
-                let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+            for entry in layout.entries {
+                // The central directory's record, and the data start its local header gave: no
+                // more is read from the file here.
+                let name = entry.shown();
                 if !c.safe_name(&name) {
                     continue;
                 }
@@ -341,14 +319,13 @@ pub fn read(path: &Path, limits: Limits, findings: &mut Vec<Finding>) -> Result<
                     c.finding("NA-SAFE-002", &name, "a symbolic link; never followed".to_string());
                     continue;
                 }
-                if !c.within_caps(&name, entry.size(), Some(entry.compressed_size())) {
+                if !c.within_caps(&name, entry.size, Some(entry.compressed_size)) {
                     continue;
                 }
-                let size = entry.size();
-                drop(entry);
-                c.keep(name.clone(), size, Location::Zip(name));
+                let size = entry.size;
+                c.keep(name, size, Location::Zip(Box::new(entry)));
             }
-            let mut files = c.finish(true, String::new(), Source::Zip(Mutex::new(zip)));
+            let mut files = c.finish(true, String::new(), Source::Zip(file));
             files.path = Some(path.to_path_buf());
             Ok(files)
         }
