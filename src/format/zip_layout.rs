@@ -751,6 +751,76 @@ mod tests {
         assert_eq!(codes(&appended), ["NA-ZIP-006"]);
     }
 
+    /// A zip the `zip` crate writes with ZIP64 fields (`large_file`): read as it is; a ZIP64 size
+    /// that disagrees with the directory's is found.
+    #[test]
+    fn zip64_fields_are_read_and_checked() {
+        use std::io::Write;
+        let mut w = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = ::zip::write::SimpleFileOptions::default()
+            .compression_method(::zip::CompressionMethod::Stored)
+            .large_file(true);
+        w.start_file("bag/data/big.txt", options).unwrap();
+        w.write_all(b"a file written with ZIP64 sizes").unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        let layout = check(bytes.as_slice()).unwrap();
+        assert!(layout.problems.is_empty(), "{:?}", layout.problems);
+        assert_eq!(layout.entries[0].size, 31);
+        assert_eq!(read_entry(bytes.as_slice(), &layout.entries[0], 1 << 20).unwrap(), b"a file written with ZIP64 sizes");
+        // The local header's ZIP64 field (id 1) holds the size first: make it one more.
+        let name_len = u16_at(&bytes, 26) as usize;
+        let extra = 30 + name_len;
+        assert_eq!(u16_at(&bytes, extra), 1, "the first extra field is ZIP64's");
+        assert_eq!(u32_at(&bytes, 22), u32::MAX, "the local size says: see ZIP64");
+        let mut wrong = bytes.clone();
+        wrong[extra + 4] += 1;
+        assert_eq!(codes(&wrong), ["NA-ZIP-003"]);
+    }
+
+    /// An entry whose CRC and sizes follow its data (flag bit 3), as streaming writers make them:
+    /// no problem when the descriptor agrees, `NA-ZIP-003` when it does not.
+    #[test]
+    fn data_descriptors_are_checked() {
+        let data = b"streamed";
+        let crc = crc32fast::hash(data);
+        let name = b"a.txt";
+        let mut z = Vec::new();
+        z.extend_from_slice(b"PK\x03\x04");
+        z.extend_from_slice(&[20, 0, 8, 0, 0, 0, 0, 0, 0x21, 0]); // version 20, flags bit 3, stored, time, date
+        z.extend_from_slice(&[0; 12]); // CRC and sizes: in the descriptor
+        z.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        z.extend_from_slice(name);
+        z.extend_from_slice(data);
+        let descriptor_at = z.len();
+        z.extend_from_slice(b"PK\x07\x08");
+        z.extend_from_slice(&crc.to_le_bytes());
+        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        let directory = z.len();
+        z.extend_from_slice(b"PK\x01\x02");
+        z.extend_from_slice(&[20, 3, 20, 0, 8, 0, 0, 0, 0, 0, 0x21, 0]);
+        z.extend_from_slice(&crc.to_le_bytes());
+        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        z.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        z.extend_from_slice(&[0; 12]); // extra, comment, disk, internal, external attributes
+        z.extend_from_slice(&0u32.to_le_bytes()); // local header offset
+        z.extend_from_slice(name);
+        let size = z.len() - directory;
+        z.extend_from_slice(b"PK\x05\x06");
+        z.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+        z.extend_from_slice(&(size as u32).to_le_bytes());
+        z.extend_from_slice(&(directory as u32).to_le_bytes());
+        z.extend_from_slice(&[0, 0]);
+        let layout = check(z.as_slice()).unwrap();
+        assert!(layout.problems.is_empty(), "{:?}", layout.problems);
+        assert_eq!(read_entry(z.as_slice(), &layout.entries[0], 100).unwrap(), data);
+        let mut wrong = z.clone();
+        wrong[descriptor_at + 8] += 1; // the descriptor's compressed size
+        assert_eq!(codes(&wrong), ["NA-ZIP-003"]);
+    }
+
     #[test]
     fn not_a_zip_is_a_problem_not_an_error() {
         assert_eq!(codes(b"plain text, long enough for an end record"), ["NA-ZIP-006"]);
