@@ -10,6 +10,7 @@ mod complexity;
 mod conformance;
 mod determinism;
 mod epub;
+mod encodings;
 mod epub_validation;
 mod foreign;
 mod fuzz_regressions;

@@ -66,6 +66,10 @@ pub enum WarningCode {
     /// bytes' SHA-256, and any edit changes it.
     #[serde(rename = "NA-READ-017")]
     UriFromDigest,
+    /// An XML document declares a single-byte encoding (ISO-8859-1, Windows-1252, ...) but its
+    /// bytes are UTF-8: it was read as UTF-8, not as the mojibake the declaration would give.
+    #[serde(rename = "NA-READ-018")]
+    DeclaredEncodingWrong,
 }
 
 impl WarningCode {
@@ -95,6 +99,7 @@ impl WarningCode {
             WarningCode::VersionFromFileTime => "NA-READ-015",
             WarningCode::UriFromPath => "NA-READ-016",
             WarningCode::UriFromDigest => "NA-READ-017",
+            WarningCode::DeclaredEncodingWrong => "NA-READ-018",
         }
     }
 }

@@ -3,6 +3,14 @@
 //!
 //! Everything after this step may assume text that is valid UTF-8, uses `\n` line endings only,
 //! and holds no character that could make XML ill-formed.
+//!
+//! XML documents ([`decode_xml`]) are read in the encoding they declare, as XML 1.0 §4.3.3 and
+//! Appendix F say: a byte order mark (UTF-8, UTF-16), else the declaration's `encoding`
+//! (ISO-8859-1, Windows-1252, ISO-8859-15, Shift_JIS, ... through `encoding_rs`, with the WHATWG
+//! labels browsers use: ISO-8859-1 is read as its superset Windows-1252), else UTF-8. A
+//! declaration that lies (a single-byte encoding declared, bytes that are valid UTF-8 with
+//! characters beyond ASCII, as some agency feeds send) is read as UTF-8 with a warning
+//! (`NA-READ-018`) rather than turned into mojibake.
 
 use super::ReadError;
 use crate::model::{LineEndings, Warning, WarningCode};
@@ -32,6 +40,93 @@ pub fn decode(bytes: &[u8], lossy: bool, max_size: u64) -> Result<Decoded, ReadE
     let offset = if bom { 3 } else { 0 };
     let mut warnings = Vec::new();
     let text = decode_utf8(&bytes[offset..], offset, lossy, &mut warnings)?;
+    finish(text, bom, warnings)
+}
+
+/// Decodes an XML document in the encoding it declares (see the module's overview); the text
+/// keeps its declaration, which [`super::xml::parse_decoded`] then reads without re-checking the
+/// encoding.
+pub fn decode_xml(bytes: &[u8], lossy: bool, max_size: u64) -> Result<Decoded, ReadError> {
+    if bytes.len() as u64 > max_size {
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, limit: max_size });
+    }
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let utf16 = if bytes.starts_with(b"\xFF\xFE") {
+        Some(encoding_rs::UTF_16LE)
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    };
+    if let Some(encoding) = utf16 {
+        let (text, malformed) = encoding.decode_without_bom_handling(&bytes[2..]);
+        if malformed && !lossy {
+            return Err(ReadError::Unsupported(format!(
+                "the {} text holds malformed sequences (give --lossy to replace them)",
+                encoding.name()
+            )));
+        }
+        return finish(text.into_owned(), false, Vec::new());
+    }
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let body = &bytes[if bom { 3 } else { 0 }..];
+    let declared = if bom { None } else { declared_encoding(body) };
+    let mut warnings = Vec::new();
+    let Some(label) = declared.filter(|l| !l.eq_ignore_ascii_case("utf-8") && !l.eq_ignore_ascii_case("utf8")) else {
+        sniff_binary(bytes)?;
+        let text = decode_utf8(body, if bom { 3 } else { 0 }, lossy, &mut warnings)?;
+        return finish(text, bom, warnings);
+    };
+    let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+        ReadError::Unsupported(format!("the declared encoding `{label}` is not one newsarc knows"))
+    })?;
+    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+        return Err(ReadError::Unsupported(format!(
+            "the declaration says `{label}`, but the bytes have no UTF-16 byte order mark and read as ASCII"
+        )));
+    }
+    sniff_binary(bytes)?;
+    let single_byte = encoding.is_single_byte();
+    if single_byte && !body.is_ascii() && std::str::from_utf8(body).is_ok() {
+        warnings.push(Warning::new(
+            WarningCode::DeclaredEncodingWrong,
+            format!(
+                "the document declares `{label}`, but its bytes are UTF-8 (each character beyond ASCII is a valid UTF-8 \
+                 sequence); read as UTF-8"
+            ),
+        ));
+        let text = decode_utf8(body, 0, lossy, &mut warnings)?;
+        return finish(text, false, warnings);
+    }
+    let (text, malformed) = encoding.decode_without_bom_handling(body);
+    if malformed && !lossy {
+        return Err(ReadError::Unsupported(format!(
+            "bytes that are not {} (the declared encoding `{label}`); give --lossy to replace them",
+            encoding.name()
+        )));
+    }
+    finish(text.into_owned(), false, warnings)
+}
+
+/// The `encoding` of an XML declaration at the very start (`<?xml version="1.0"
+/// encoding="ISO-8859-1"?>`), read as ASCII, as every encoding a declaration may name writes it.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(512)];
+    let head = head.strip_prefix(b"<?xml")?;
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let declaration = std::str::from_utf8(&head[..end]).ok()?;
+    let at = declaration.find("encoding")?;
+    let rest = declaration[at + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].trim().to_string())
+}
+
+/// What every text goes through after decoding: blank input refused, line endings normalised,
+/// characters XML forbids replaced.
+fn finish(text: String, bom: bool, mut warnings: Vec<Warning>) -> Result<Decoded, ReadError> {
     if text.trim().is_empty() {
         return Err(if bom && text.is_empty() { ReadError::OnlyBom } else { ReadError::Blank });
     }

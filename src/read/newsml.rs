@@ -35,9 +35,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
 /// each named with the reason in a warning (NA-READ-013) on the first article; a message without
 /// any text item is refused. Items of a message get ids from their guids (made safe and unique).
 pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>, ReadError> {
-    let decoded = decode::decode(bytes, options.lossy, options.max_input_size)?;
+    let decoded = decode::decode_xml(bytes, options.lossy, options.max_input_size)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
-    let doc = xml::parse(&decoded.text).map_err(|e| {
+    let doc = xml::parse_decoded(&decoded.text).map_err(|e| {
         let (line, column) = LineIndex::locate(&decoded.text, e.offset);
         ReadError::Xml { line, column, message: e.message }
     })?;

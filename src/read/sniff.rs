@@ -252,10 +252,29 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     if let Some(what) = web_archive(bytes) {
         return Sniffed::new(Kind::Warc, what);
     }
+    if let Some(found) = utf16_xml(bytes) {
+        return found;
+    }
     if let Some(found) = magic(bytes).or_else(|| nul(bytes)).or_else(|| control_heavy(bytes)) {
         return found;
     }
     structure(bytes)
+}
+
+/// An XML document in UTF-16 (with its byte order mark, as XML requires): what its decoded head
+/// is, if that is XML of a kind a reader takes. Other UTF-16 stays [`Kind::Utf16`].
+fn utf16_xml(bytes: &[u8]) -> Option<Sniffed> {
+    let encoding = if bytes.starts_with(b"\xFF\xFE") {
+        encoding_rs::UTF_16LE
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        encoding_rs::UTF_16BE
+    } else {
+        return None;
+    };
+    let head = &bytes[2..bytes.len().min(2 * HEAD) & !1];
+    let (text, _) = encoding.decode_without_bom_handling(head);
+    let found = structure(text.as_bytes());
+    (found.kind == Kind::NewsMl).then_some(found)
 }
 
 /// Markup or JSON by the first character after a byte order mark and white space; else text.

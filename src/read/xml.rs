@@ -85,8 +85,19 @@ impl Element {
     }
 }
 
-/// Parses a whole document.
+/// Parses a whole document that must be UTF-8 (a declaration naming another encoding is an
+/// error: the text was decoded as UTF-8).
 pub fn parse(text: &str) -> Result<Document, XmlError> {
+    parse_with(text, true)
+}
+
+/// Parses a whole document already decoded in the encoding its declaration names
+/// ([`super::decode::decode_xml`]): the declaration's `encoding` is not checked again.
+pub fn parse_decoded(text: &str) -> Result<Document, XmlError> {
+    parse_with(text, false)
+}
+
+fn parse_with(text: &str, utf8_only: bool) -> Result<Document, XmlError> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
     reader.config_mut().expand_empty_elements = true;
@@ -162,6 +173,7 @@ pub fn parse(text: &str) -> Result<Document, XmlError> {
             }
             Event::Decl(decl) => {
                 if let Some(Ok(encoding)) = decl.encoding()
+                    && utf8_only
                     && !encoding.eq_ignore_ascii_case("utf-8")
                 {
                     return Err(err(format!("encoding `{encoding}`: only UTF-8 documents are read")));
