@@ -112,3 +112,32 @@ fn an_html_page_or_a_json_record_was_converted_as_article_text() {
     );
     assert_eq!(std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0, "nothing written");
 }
+
+/// A NewsML-G2 item whose body opens with a heading (its title, repeated) packed into a bag that
+/// `validate` called INVALID (NA-X-004): the EPUB lost the dateline, because only a first block
+/// that is a paragraph could carry it. Now the dateline is marked in the first paragraph after
+/// such headings, and one the body does not open with at all is said in the EPUB's header.
+#[test]
+fn a_newsml_dateline_was_lost_in_the_epub_when_a_heading_opened_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let item = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/newsml/other-producer-xhtml.xml")).unwrap();
+    let elsewhere = item.replacen("CARROW BAY, March 11 - The Osk ferry", "The Osk ferry", 1);
+    assert_ne!(item, elsewhere);
+    for (name, text) in [("heading-first.xml", item), ("dateline-elsewhere.xml", elsewhere)] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        let bag = dir.path().join(name.trim_end_matches(".xml"));
+        let out = newsarc().arg("pack").arg(&input).arg("-o").arg(&bag).arg("-q").output().unwrap();
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = newsarc().arg("validate").arg(&bag).output().unwrap();
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+        let epub = std::fs::read_dir(bag.join("data/articles")).unwrap().next().unwrap().unwrap().path();
+        let article = newsarc::read::epub::read(&std::fs::read(epub.join("article.epub")).unwrap(), &ReadOptions::default())
+            .unwrap();
+        assert_eq!(article.dateline.map(|d| d.text).as_deref(), Some("CARROW BAY, March 11"), "{name}");
+        if let Some(check) = oracle("check-epub") {
+            let out = std::process::Command::new(check).arg(epub.join("article.epub")).output().unwrap();
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+        }
+    }
+}

@@ -219,6 +219,7 @@ pub fn read_articles(bytes: &[u8], options: &ReadOptions) -> Result<Vec<Article>
         byline: meta.creator.clone(),
         source_url: meta.source.clone(),
         publisher: meta.publisher.clone(),
+        dateline: None,
     };
     let mut article = article(body, parts, &meta, lang, dir, base_id, source);
     article.warnings.extend(skipped);
@@ -246,6 +247,21 @@ fn ours(doc: &Element, meta: &Metadata, in_book: bool, id: String, source: Sourc
         None => p.text(),
     });
     let publisher = by_class(footer, "publisher").map(|p| p.text());
+    // The dateline as newsarc marks it: apart in the header, or in a span opening the first
+    // paragraph (which a heading may precede).
+    let marked = by_class(header, "dateline").or_else(|| {
+        let first = container.elements().find(|e| e.name == "p")?;
+        first.elements().next().filter(|s| s.name == "span" && s.attribute("class") == Some("dateline"))
+    });
+    let dateline = marked.map(|e| e.text()).filter(|t| !t.trim().is_empty()).map(|text| {
+        dateline::parse_alone(&text).unwrap_or(crate::model::Dateline {
+            text,
+            place: None,
+            date: None,
+            agency: None,
+            separator: None,
+        })
+    });
     let body_element = Element {
         namespace: container.namespace.clone(),
         name: "div".to_string(),
@@ -259,7 +275,7 @@ fn ours(doc: &Element, meta: &Metadata, in_book: bool, id: String, source: Sourc
     };
     let mut flattened = Vec::new();
     let body = xhtml::blocks(&body_element, Whitespace::Exact, &mut flattened);
-    let parts = Parts { headline, byline, source_url, publisher };
+    let parts = Parts { headline, byline, source_url, publisher, dateline };
     let uri = container.attribute("data-uri").map(str::to_string).or_else(|| meta.identifier.clone());
     let meta = &Metadata { identifier: uri, date: if in_book { None } else { meta.date }, ..meta.clone() };
     let mut article = article(body, parts, meta, html_lang(doc), html_dir(doc), id, source);
@@ -272,6 +288,8 @@ struct Parts {
     byline: Option<String>,
     source_url: Option<String>,
     publisher: Option<String>,
+    /// The dateline newsarc's own book marks; else it is looked for in the first paragraph.
+    dateline: Option<crate::model::Dateline>,
 }
 
 fn article(
@@ -284,9 +302,22 @@ fn article(
     source: SourceFile,
 ) -> Article {
     let mut warnings = Vec::new();
-    let dateline = match body.first() {
-        Some(Block::Paragraph { content }) => dateline::parse(&plain_text(content)),
-        _ => None,
+    let dateline = match parts.dateline.clone() {
+        // Marked by newsarc: the first paragraph's own reading (which knows the separator) when
+        // it finds the same dateline there, after any headings that open the body.
+        Some(marked) => body
+            .iter()
+            .find(|b| !matches!(b, Block::Heading { .. }))
+            .and_then(|b| match b {
+                Block::Paragraph { content } => dateline::parse(&plain_text(content)),
+                _ => None,
+            })
+            .filter(|d| d.text == marked.text)
+            .or(Some(marked)),
+        None => match body.first() {
+            Some(Block::Paragraph { content }) => dateline::parse(&plain_text(content)),
+            _ => None,
+        },
     };
     let stated = lang.or_else(|| meta.language.clone()).filter(|t| is_language_tag(t));
     let (language, language_origin, direction) = match stated {

@@ -244,7 +244,17 @@ pub fn content_document(article: &Article) -> String {
     );
     // The article's own URN: in a book, the package identifier is the book's.
     let _ = writeln!(x, "<body>\n<article data-uri=\"{}\">", escape(&article.uri));
-    if article.headline.is_some() || article.byline.is_some() {
+    let options = html::Options {
+        heading_base: Some(2),
+        images_as_links: true,
+        only_absolute_links: true,
+        dateline: article.dateline.as_ref().map(|d| d.text.as_str()),
+    };
+    let body = html::body_with(&article.body, &options);
+    // A dateline the body does not open with (a NewsML-G2 `dateline` element over a body that
+    // says it otherwise, or not at all) is said in the header, so the book keeps it.
+    let dateline_apart = article.dateline.as_ref().filter(|_| !body.contains(html::DATELINE_MARK));
+    if article.headline.is_some() || article.byline.is_some() || dateline_apart.is_some() {
         x.push_str("<header>\n");
         if let Some(headline) = &article.headline {
             let _ = writeln!(x, "<h1>{}</h1>", escape_text(headline));
@@ -252,15 +262,12 @@ pub fn content_document(article: &Article) -> String {
         if let Some(byline) = &article.byline {
             let _ = writeln!(x, "<p class=\"byline\">{}</p>", escape_text(byline));
         }
+        if let Some(dateline) = dateline_apart {
+            let _ = writeln!(x, "<p class=\"dateline\">{}</p>", escape_text(&dateline.text));
+        }
         x.push_str("</header>\n");
     }
-    let options = html::Options {
-        heading_base: Some(2),
-        images_as_links: true,
-        only_absolute_links: true,
-        dateline: article.dateline.as_ref().map(|d| d.text.as_str()),
-    };
-    x.push_str(&html::body_with(&article.body, &options));
+    x.push_str(&body);
     if article.source_url.is_some() || article.publisher.is_some() {
         x.push_str("<footer>\n");
         if let Some(url) = &article.source_url {

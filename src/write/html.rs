@@ -16,6 +16,9 @@
 use crate::model::{Alignment, Block, Inline};
 use std::fmt::Write;
 
+/// How the dateline is marked in a body: the start tag of its span.
+pub const DATELINE_MARK: &str = "<span class=\"dateline\">";
+
 /// How the body is written; the default is plain XHTML.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options<'a> {
@@ -27,7 +30,8 @@ pub struct Options<'a> {
     pub images_as_links: bool,
     /// Links without a URL scheme as marked spans, for containers that check link targets.
     pub only_absolute_links: bool,
-    /// Text at the very start of the first paragraph to wrap in `<span class="dateline">`.
+    /// Text at the very start of the first paragraph (after any headings that open the body)
+    /// to wrap in `<span class="dateline">` ([`DATELINE_MARK`]).
     pub dateline: Option<&'a str>,
 }
 
@@ -141,7 +145,8 @@ impl Writer<'_> {
                 self.out.push_str("</p>\n");
             }
             Block::Heading { level, content } => {
-                self.dateline = None;
+                // Headings that open the body (a title repeated in it) leave the dateline to the
+                // first paragraph after them.
                 let written = match self.shift {
                     Some(shift) => (i16::from(*level) + shift).clamp(1, 6) as u8,
                     None => *level,
@@ -277,7 +282,7 @@ impl Writer<'_> {
     fn inlines_with_dateline(&mut self, content: &[Inline], dateline: &str) {
         match content.split_first() {
             Some((Inline::Text { text }, rest)) if text.starts_with(dateline) => {
-                self.out.push_str("<span class=\"dateline\">");
+                self.out.push_str(DATELINE_MARK);
                 self.text(dateline);
                 self.out.push_str("</span>");
                 self.text(&text[dateline.len()..]);
