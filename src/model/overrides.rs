@@ -69,14 +69,14 @@ impl Overrides {
     }
 }
 
-/// A well-formed BCP 47 tag in its common shape: a 2-3 letter language, then subtags of 1-8
-/// letters or digits (`en`, `es-419`, `zh-Hant-TW`), or `und`.
+/// A well-formed BCP 47 tag (RFC 5646's grammar, through `oxilangtag`) in its common shape: a
+/// 2-3 letter language first (`en`, `es-419`, `zh-Hant-TW`, `und`), not a private-use or
+/// grandfathered tag.
 pub fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    oxilangtag::LanguageTag::parse(tag).is_ok_and(|t| {
+        let primary = t.primary_language();
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic())
+    })
 }
 
 /// An absolute URI: a scheme, a colon, and no white space or control characters.
@@ -86,4 +86,21 @@ pub fn is_uri(s: &str) -> bool {
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
         && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_language_tag;
+
+    #[test]
+    fn language_tags_in_their_common_shape() {
+        for good in ["en", "en-GB", "es-419", "zh-Hant-TW", "und", "de-CH-1996", "sr-Latn-RS", "en-US-x-news"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        // The grammar refuses `en-a` (a singleton with no extension) and `en-US-Latn` (a script
+        // after a region), which the earlier hand-written check let through.
+        for bad in ["", "e", "english", "x-news", "i-klingon", "en_US", "en-", "en-a", "en-abcdefghi", "en-US-Latn"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 }

@@ -453,90 +453,15 @@ fn is_modified_syntax(s: &str) -> bool {
         })
 }
 
-/// A well-formed BCP 47 language tag (RFC 5646 syntax; registry membership is not checked).
+/// A well-formed and valid-in-form BCP 47 tag, as EPUBCheck wants in `xml:lang` and
+/// `dc:language`: RFC 5646's grammar (through `oxilangtag`), and no variant or extension singleton
+/// twice (§2.2.5, §2.2.6), which the grammar alone allows.
 pub fn is_well_formed_language_tag(tag: &str) -> bool {
-    const IRREGULAR: &[&str] = &[
-        "en-gb-oed",
-        "i-ami",
-        "i-bnn",
-        "i-default",
-        "i-enochian",
-        "i-hak",
-        "i-klingon",
-        "i-lux",
-        "i-mingo",
-        "i-navajo",
-        "i-pwn",
-        "i-tao",
-        "i-tay",
-        "i-tsu",
-        "sgn-be-fr",
-        "sgn-be-nl",
-        "sgn-ch-de",
-    ];
-    let lower = tag.to_ascii_lowercase();
-    if IRREGULAR.contains(&lower.as_str()) {
-        return true;
-    }
-    let parts: Vec<&str> = lower.split('-').collect();
-    let alpha =
-        |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
-    let alnum = |s: &str, min: usize, max: usize| {
-        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
-    };
-    let private = |rest: &[&str]| !rest.is_empty() && rest.iter().all(|p| alnum(p, 1, 8));
-    if parts[0] == "x" {
-        return private(&parts[1..]);
-    }
-    let mut i;
-    if alpha(parts[0], 2, 3) {
-        i = 1;
-        let mut ext = 0;
-        while i < parts.len() && ext < 3 && alpha(parts[i], 3, 3) {
-            i += 1;
-            ext += 1;
-        }
-    } else if alpha(parts[0], 4, 8) {
-        i = 1;
-    } else {
-        return false;
-    }
-    if i < parts.len() && alpha(parts[i], 4, 4) {
-        i += 1;
-    }
-    if i < parts.len()
-        && (alpha(parts[i], 2, 2) || (parts[i].len() == 3 && parts[i].bytes().all(|b| b.is_ascii_digit())))
-    {
-        i += 1;
-    }
+    let Ok(parsed) = oxilangtag::LanguageTag::parse(tag) else { return false };
     let mut variants = BTreeSet::new();
-    while i < parts.len()
-        && (alnum(parts[i], 5, 8)
-            || (parts[i].len() == 4 && parts[i].as_bytes()[0].is_ascii_digit() && alnum(parts[i], 4, 4)))
-    {
-        if !variants.insert(parts[i]) {
-            return false;
-        }
-        i += 1;
-    }
     let mut singletons = BTreeSet::new();
-    while i < parts.len() && parts[i].len() == 1 && parts[i] != "x" && alnum(parts[i], 1, 1) {
-        if !singletons.insert(parts[i]) {
-            return false;
-        }
-        i += 1;
-        let start = i;
-        while i < parts.len() && alnum(parts[i], 2, 8) {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    }
-    if i < parts.len() && parts[i] == "x" {
-        return private(&parts[i + 1..]);
-    }
-    i == parts.len()
+    parsed.variant_subtags().all(|v| variants.insert(v.to_ascii_lowercase()))
+        && parsed.extension_subtags().all(|(singleton, _)| singletons.insert(singleton.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
