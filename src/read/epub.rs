@@ -552,18 +552,7 @@ fn join(base: &str, href: &str) -> String {
 
 /// Decodes `%XX` in a manifest href (they name files in the archive).
 pub fn percent_decode(href: &str) -> String {
-    let bytes = href.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1..i + 3].iter().all(u8::is_ascii_hexdigit) {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ASCII hex digits");
-            out.push(u8::from_str_radix(hex, 16).expect("two hex digits"));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    // `%XX` decoded, anything else (a lone `%`, `%zz`) kept as it is; bytes that are not UTF-8
+    // after decoding become U+FFFD.
+    percent_encoding::percent_decode_str(href).decode_utf8_lossy().into_owned()
 }
