@@ -18,7 +18,7 @@
 //! without `SOURCE_DATE_EPOCH` the Bagging-Date is the day of the merge.
 
 use super::bag::{Algorithm, BagInfo, BagWriter, PayloadFile};
-use super::pack::{BagOutcome, Destination, Format, Staging, bag_name, open_sink};
+use super::pack::{BagOutcome, Destination, Format, PackError, Staging, bag_name, open_sink};
 use crate::format::zip::Method;
 use crate::output::{Existing, Guard, Kind, OutputError};
 use crate::validate::bag::{self as bagcheck, Expected, Profile};
@@ -62,19 +62,25 @@ pub struct MergeReport {
 /// Why a merge could not run or was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
+    /// What writing a bag can fail with, as for `pack`: the output policy, the writing itself, an
+    /// argument that cannot be used.
     #[error(transparent)]
-    Output(#[from] OutputError),
-    #[error("cannot write {path}: {}", crate::output::io_reason(.cause))]
-    Io {
-        path: String,
-        #[source]
-        cause: std::io::Error,
-    },
-    #[error("{0}")]
-    Invalid(String),
+    Write(#[from] PackError),
     /// The bags are not one complete, intact group: the findings say why.
     #[error("refusing to merge: {} ({} problems; the first: {})", .summary, .findings.len(), .findings.first().map(|f| f.to_string()).unwrap_or_default())]
     Refused { summary: String, findings: Vec<Finding> },
+}
+
+impl From<OutputError> for MergeError {
+    fn from(e: OutputError) -> MergeError {
+        MergeError::Write(PackError::Output(e))
+    }
+}
+
+impl MergeError {
+    fn invalid(message: String) -> MergeError {
+        MergeError::Write(PackError::Invalid(message))
+    }
 }
 
 /// One shard, read: its files and what its manifests expect.
@@ -85,7 +91,7 @@ struct Shard {
 
 /// Merges the shard bags `bags` into one bag at `out`.
 pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Result<MergeReport, MergeError> {
-    let format = Format::for_destination(out, options.format).map_err(|e| MergeError::Invalid(e.to_string()))?;
+    let format = Format::for_destination(out, options.format).map_err(|e| MergeError::invalid(e.to_string()))?;
     let kind = if format == Format::Folder { Kind::Bag } else { Kind::File };
     let mut guard = options.guard.clone();
     for bag in bags {
@@ -103,7 +109,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
     for path in bags {
         let shown = path.display().to_string();
         let files = package::read(path, Limits::package(), &mut findings)
-            .map_err(|e| MergeError::Invalid(format!("cannot read {shown}: {e}")))?;
+            .map_err(|e| MergeError::invalid(format!("cannot read {shown}: {e}")))?;
         let expected = bagcheck::check(&files, &shown, Profile::Bagit, &mut findings);
         let member = group::member(&files, &shown, &mut findings);
         unknown_files(&files, &member, &shown, &mut findings);
@@ -128,7 +134,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
     let first = members
         .iter()
         .min_by_key(|m| m.count.map(|(k, _)| k))
-        .ok_or_else(|| MergeError::Invalid("no bag to merge".to_string()))?;
+        .ok_or_else(|| MergeError::invalid("no bag to merge".to_string()))?;
     let mut report = MergeReport {
         output: out.to_string(),
         format: Some(format),
@@ -201,7 +207,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
         BagInfo { name: name.clone(), algorithms, bagging_date: options.bagging_date.clone(), fields, group: None };
     let io = |path: &str| {
         let path = path.to_string();
-        move |cause| MergeError::Io { path, cause }
+        move |cause| MergeError::Write(PackError::Io { path, cause })
     };
     let (sink, staging, _) = open_sink(out, format).map_err(io(&report.output))?;
     let mut bag = BagWriter::new(sink, info).map_err(io(&report.output))?;
@@ -258,11 +264,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
         (Staging::Stdout, _) => BagOutcome::Streamed,
         (staging, Destination::Path(path)) => {
             let existing_now = guard.check(path, kind)?;
-            staging.commit(&name, path, existing_now, options.force, existing).map_err(|e| match e {
-                super::pack::PackError::Output(e) => MergeError::Output(e),
-                super::pack::PackError::Io { path, cause } => MergeError::Io { path, cause },
-                super::pack::PackError::Invalid(m) => MergeError::Invalid(m),
-            })?
+staging.commit(&name, path, existing_now, options.force, existing)?
         }
         (_, Destination::Stdout) => unreachable!("standard output is staged as such"),
     };
