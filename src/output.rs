@@ -40,6 +40,14 @@ pub enum OutputError {
     FolderForFile { output: String },
     #[error("refusing to replace {output}: it is a file, and a folder bag would be written there")]
     FileForFolder { output: String },
+    #[error(
+        "refusing to replace {output}: it is a folder that is not a site newsarc wrote (no {SITE_MARKER} at its top); newsarc replaces only what it writes"
+    )]
+    NotOurSite { output: String },
+    #[error("refusing to write {output}: it is a file, and a site is a folder")]
+    FileForSite { output: String },
+    #[error("refusing to write {output}: it lies inside {input} (newsarc never writes into its input)")]
+    IntoInput { output: String, input: String },
     #[error("{output} exists and differs from what would be written; pass --force to replace it")]
     Exists { output: String },
     #[error("cannot write {path}: {}", io_reason(.cause))]
@@ -94,9 +102,16 @@ impl Existing {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     File,
-    /// A folder bag.
+    /// A folder bag (known by its `bagit.txt`).
     Bag,
+    /// A static site `newsarc site` writes (known by its [`SITE_MARKER`]): never written inside
+    /// an input folder, not even when new.
+    Site,
 }
+
+/// The file at the top of every site `newsarc site` writes: a folder without it is not newsarc's
+/// to replace.
+pub const SITE_MARKER: &str = ".newsarc-site";
 
 /// How a write ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +212,12 @@ impl Guard {
                 return Err(OutputError::IsInput { output: shown, input: input.clone() });
             }
         }
+        // A site is many files written from an input: none of them lands inside an input folder.
+        if kind == Kind::Site
+            && let Some((input, _)) = self.folders.iter().find(|(_, p)| resolved.starts_with(p))
+        {
+            return Err(OutputError::IntoInput { output: shown, input: input.clone() });
+        }
         let meta = match std::fs::symlink_metadata(&resolved) {
             Ok(meta) => meta,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Nothing),
@@ -206,15 +227,23 @@ impl Guard {
             if kind == Kind::File {
                 return Err(OutputError::FolderForFile { output: shown });
             }
-            // Once per folder output (a bag), so a walk over every input is no cost.
+            // Once per folder output (a bag, a site), so a walk over every input is no cost.
             if let Some((input, _)) = self.given.iter().find(|(_, p)| p.starts_with(&resolved)) {
                 return Err(OutputError::ContainsInput { output: shown, input: input.clone() });
             }
-            if !resolved.join("bagit.txt").is_file() {
-                return Err(OutputError::NotOurs { output: shown });
+            match kind {
+                Kind::Bag if !resolved.join("bagit.txt").is_file() => {
+                    return Err(OutputError::NotOurs { output: shown });
+                }
+                Kind::Site if !resolved.join(SITE_MARKER).is_file() => {
+                    return Err(OutputError::NotOurSite { output: shown });
+                }
+                _ => {}
             }
         } else if kind == Kind::Bag {
             return Err(OutputError::FileForFolder { output: shown });
+        } else if kind == Kind::Site {
+            return Err(OutputError::FileForSite { output: shown });
         }
         // Whatever lies inside an input folder (a file, a bag written there before) may be found
         // identical, but is never replaced: it may be what the user keeps beside the inputs.

@@ -179,12 +179,20 @@ fn an_existing_folder_is_replaced_only_if_it_is_a_site_and_only_with_force() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("not a site newsarc wrote"), "{out:?}");
         assert_eq!(read(&other.join("keep.txt")), "mine");
     }
-    // Not the bag itself, nor a folder inside it.
-    for out_dir in [folder.clone(), folder.join("site")] {
+    // Not the bag itself, nor a folder inside it, nor a file (the output policy's site kind).
+    let a_file = tmp.path().join("a-file");
+    std::fs::write(&a_file, "mine").unwrap();
+    for (out_dir, said) in [
+        (folder.clone(), "it is the input"),
+        (folder.join("site"), "newsarc never writes into its input"),
+        (a_file.clone(), "it is a file, and a site is a folder"),
+    ] {
         let out = run(&[&"site", &folder, &"-o", &out_dir, &"--force"]);
         assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(said), "{said}: {out:?}");
     }
     assert!(!folder.join("site").exists());
+    assert_eq!(read(&a_file), "mine");
 
     // A site: the same again is left unchanged; another is replaced only with --force.
     let site = tmp.path().join("site");

@@ -38,7 +38,7 @@ mod search;
 mod storage;
 
 use crate::model::{Article, Dateline, Direction, PartialDate};
-use crate::output::{OutputError, partial};
+use crate::output::{Existing, Guard, Kind, OutputError, partial};
 use crate::validate::package::{self, Files, Limits};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// The file at the top of every site newsarc writes: what makes a folder replaceable.
-pub const MARKER: &str = ".newsarc-site";
+pub const MARKER: &str = crate::output::SITE_MARKER;
 
 /// What the marker file holds.
 const MARKER_TEXT: &str = "A static site written by `newsarc site`; `newsarc site --force` may replace this folder.\n";
@@ -100,14 +100,6 @@ pub enum SiteError {
     Package(#[from] crate::validate::ValidateError),
     #[error("{path}: not a newsarc package (nor an OCFL storage root): {reason}")]
     NotNewsarc { path: String, reason: String },
-    #[error(
-        "refusing to replace {output}: it is a folder that is not a site newsarc wrote (no {MARKER} at its top); newsarc replaces only what it writes"
-    )]
-    NotASite { output: String },
-    #[error("refusing to write {output}: it is a file, and a site is a folder")]
-    FileForFolder { output: String },
-    #[error("refusing to write {output}: it lies inside {input} (newsarc never writes into its input)")]
-    InsideInput { output: String, input: String },
     #[error(transparent)]
     Ocfl(#[from] crate::ocfl::OcflError),
     #[error("cannot write {path}: {}", crate::output::io_reason(.cause))]
@@ -254,7 +246,13 @@ pub fn build(input: &Path, out: &Path, options: &SiteOptions) -> Result<SiteRepo
         let path = path.display().to_string();
         move |cause| SiteError::Io { path, cause }
     };
-    let existing = check_destination(input, out)?;
+    let mut guard = Guard::new();
+    guard.add(input);
+    let existing = match guard.check(out, Kind::Site)? {
+        Existing::Nothing => false,
+        // Inside an input folder a site is refused by the check; what remains is a site of ours.
+        Existing::Replaceable | Existing::InsideInput { .. } => true,
+    };
     // The input is opened (and refused, if it must be) before anything is written.
     let opened = if storage::is_root(input) {
         Opened::Root(storage::StorageRoot::open(input)?)
@@ -323,7 +321,7 @@ pub fn build(input: &Path, out: &Path, options: &SiteOptions) -> Result<SiteRepo
     }
     lap("build the search index");
 
-    let outcome = commit(staging, &built, out, existing, options.force)?;
+    let outcome = commit(staging, &built, out, &guard, existing, options.force)?;
     lap("put the site in place");
     Ok(SiteReport {
         outcome,
@@ -449,37 +447,13 @@ struct Written {
     bytes: AtomicU64,
 }
 
-/// Whether the destination holds a site newsarc may replace (`true`), nothing (`false`), or
-/// something that must be left alone (an error).
-fn check_destination(bag: &Path, out: &Path) -> Result<bool, SiteError> {
-    let shown = out.display().to_string();
-    let io = |cause| SiteError::Io { path: shown.clone(), cause };
-    let resolved = crate::output::resolve(out).map_err(io)?;
-    let input = crate::output::resolve(bag).map_err(io)?;
-    let bag_shown = bag.display().to_string();
-    if resolved == input {
-        return Err(OutputError::IsInput { output: shown, input: bag_shown }.into());
-    }
-    if input.starts_with(&resolved) {
-        return Err(OutputError::ContainsInput { output: shown, input: bag_shown }.into());
-    }
-    if input.is_dir() && resolved.starts_with(&input) {
-        return Err(SiteError::InsideInput { output: shown, input: bag_shown });
-    }
-    match std::fs::symlink_metadata(&resolved) {
-        Ok(meta) if meta.is_dir() => Ok(true),
-        Ok(_) => Err(SiteError::FileForFolder { output: shown }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(cause) => Err(SiteError::Io { path: shown, cause }),
-    }
-}
-
 /// Puts the built site in place: left out when the destination holds the same site, refused
 /// when it holds a folder newsarc did not write as a site, or another site without `force`.
 fn commit(
     staging: partial::PartialDir,
     built: &Path,
     out: &Path,
+    guard: &Guard,
     existing: bool,
     force: bool,
 ) -> Result<SiteOutcome, SiteError> {
@@ -489,9 +463,8 @@ fn commit(
         if crate::output::same_tree(built, out).map_err(io)? {
             return Ok(SiteOutcome::Unchanged);
         }
-        if !out.join(MARKER).is_file() {
-            return Err(SiteError::NotASite { output: shown });
-        }
+        // Checked again now the site is built: the folder may have changed meanwhile.
+        guard.check(out, Kind::Site)?;
         if !force {
             return Err(OutputError::Exists { output: shown }.into());
         }
