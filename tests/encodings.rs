@@ -8,7 +8,10 @@ use newsarc::read::{ReadOptions, decode, newsml};
 
 /// A NewsML-G2 item of the project's, with letters beyond ASCII that ISO-8859-1 holds.
 fn item_utf8() -> String {
-    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/newsml/other-producer-xhtml.xml")).unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/newsml/other-producer-xhtml.xml"),
+    )
+    .unwrap();
     let text = text.replacen("Osk ferry returns after", "Ösk ferry returns after (café, señor, naïve)", 1);
     assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
     text
@@ -20,9 +23,7 @@ fn declared(text: &str, encoding: &str) -> String {
 
 /// ISO-8859-1 bytes of `text`, written here (each char below U+0100 is one byte).
 fn latin1(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap_or_else(|_| panic!("{c} is not in ISO-8859-1")))
-        .collect()
+    text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or_else(|_| panic!("{c} is not in ISO-8859-1"))).collect()
 }
 
 fn read(bytes: &[u8]) -> Result<newsarc::model::Article, newsarc::read::ReadError> {

@@ -120,7 +120,10 @@ fn an_html_page_or_a_json_record_was_converted_as_article_text() {
 #[test]
 fn a_newsml_dateline_was_lost_in_the_epub_when_a_heading_opened_the_body() {
     let dir = tempfile::tempdir().unwrap();
-    let item = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/newsml/other-producer-xhtml.xml")).unwrap();
+    let item = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/newsml/other-producer-xhtml.xml"),
+    )
+    .unwrap();
     let elsewhere = item.replacen("CARROW BAY, March 11 - The Osk ferry", "The Osk ferry", 1);
     assert_ne!(item, elsewhere);
     for (name, text) in [("heading-first.xml", item), ("dateline-elsewhere.xml", elsewhere)] {
@@ -132,8 +135,9 @@ fn a_newsml_dateline_was_lost_in_the_epub_when_a_heading_opened_the_body() {
         let out = newsarc().arg("validate").arg(&bag).output().unwrap();
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
         let epub = std::fs::read_dir(bag.join("data/articles")).unwrap().next().unwrap().unwrap().path();
-        let article = newsarc::read::epub::read(&std::fs::read(epub.join("article.epub")).unwrap(), &ReadOptions::default())
-            .unwrap();
+        let article =
+            newsarc::read::epub::read(&std::fs::read(epub.join("article.epub")).unwrap(), &ReadOptions::default())
+                .unwrap();
         assert_eq!(article.dateline.map(|d| d.text).as_deref(), Some("CARROW BAY, March 11"), "{name}");
         if let Some(check) = oracle("check-epub") {
             let out = std::process::Command::new(check).arg(epub.join("article.epub")).output().unwrap();

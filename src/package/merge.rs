@@ -264,7 +264,7 @@ pub fn merge(bags: &[PathBuf], out: &Destination, options: &MergeOptions) -> Res
         (Staging::Stdout, _) => BagOutcome::Streamed,
         (staging, Destination::Path(path)) => {
             let existing_now = guard.check(path, kind)?;
-staging.commit(&name, path, existing_now, options.force, existing)?
+            staging.commit(&name, path, existing_now, options.force, existing)?
         }
         (_, Destination::Stdout) => unreachable!("standard output is staged as such"),
     };

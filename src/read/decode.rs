@@ -79,9 +79,8 @@ pub fn decode_xml(bytes: &[u8], lossy: bool, max_size: u64) -> Result<Decoded, R
         let text = decode_utf8(body, if bom { 3 } else { 0 }, lossy, &mut warnings)?;
         return finish(text, bom, warnings);
     };
-    let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-        ReadError::Unsupported(format!("the declared encoding `{label}` is not one newsarc knows"))
-    })?;
+    let encoding = encoding_rs::Encoding::for_label(label.as_bytes())
+        .ok_or_else(|| ReadError::Unsupported(format!("the declared encoding `{label}` is not one newsarc knows")))?;
     if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
         return Err(ReadError::Unsupported(format!(
             "the declaration says `{label}`, but the bytes have no UTF-16 byte order mark and read as ASCII"
