@@ -105,7 +105,8 @@ fn an_html_page_or_a_json_record_was_converted_as_article_text() {
     let run = newsarc().arg("convert").arg(&page).arg(&record).arg("-o").arg(&out).output().unwrap();
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{err}");
-    assert!(err.contains("page.html: an HTML page; newsarc does not read HTML pages yet"), "{err}");
+    // The page is read as a page now, and one word of text is no article.
+    assert!(err.contains("page.html: an HTML page that is not an article: its main text is 1 word,"), "{err}");
     assert!(
         err.contains("record.json: a JSON document (a news-please article record); newsarc does not read JSON yet"),
         "{err}"

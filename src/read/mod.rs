@@ -162,7 +162,7 @@ pub const READERS: &[Reader] = &[
     Reader {
         name: "html",
         extensions: &["html", "htm", "xhtml"],
-        description: "HTML page: its main text (dom_smoothie) and the metadata it publishes (JSON-LD, OpenGraph, meta tags)",
+        description: "HTML page (its main text, and the metadata it publishes: JSON-LD, OpenGraph, meta tags)",
         kinds: &[Kind::Html],
         named_kinds: &[],
         read: html::read,
