@@ -117,8 +117,11 @@ fn ace_finds_no_accessibility_violation() {
         if out.status.success() {
             return;
         }
-        let no_report: Vec<_> =
-            todo.iter().filter(|p| report.contains(&format!("{}: Ace: no report:", p.display()))).cloned().collect();
+        let no_report: Vec<_> = todo
+            .iter()
+            .filter(|p| report.contains(&format!("{}: Ace: no report:", p.display())))
+            .cloned()
+            .collect();
         let violations = report.lines().filter(|l| l.contains(": Ace: ") && !l.contains(": Ace: no report:")).count();
         assert!(
             violations == 0 && !no_report.is_empty() && attempt < 3,

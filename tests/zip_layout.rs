@@ -59,8 +59,8 @@ fn validate_zip(dir: &Path, name: &str, bytes: &[u8]) -> (i32, Vec<String>, Stri
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     let out = newsarc().arg("validate").arg(&path).args(["--format", "json"]).output().unwrap();
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     let codes =
         report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect();
     (out.status.code().unwrap(), codes, String::from_utf8_lossy(&out.stdout).into_owned())
@@ -348,8 +348,8 @@ fn every_flip_that_changes_what_a_reader_extracts_is_reported() {
         std::fs::write(&path, &flipped).unwrap();
         let ok = valid(&path);
         if ok {
-            let same =
-                seeking(&flipped).as_ref() == Ok(&base_seeking) && streaming(&flipped).as_ref() == Ok(&base_seeking);
+            let same = seeking(&flipped).as_ref() == Ok(&base_seeking)
+                && streaming(&flipped).as_ref() == Ok(&base_seeking);
             assert!(same, "byte {i} flipped: valid for newsarc, yet a reader extracts something else");
             passed.push(i);
             paths.push(path);

@@ -386,7 +386,8 @@ fn check_folder_of_files(
 ) -> anyhow::Result<()> {
     use rayon::prelude::*;
     let shown = shown.trim_end_matches('/');
-    let listing = folder::list(path, shown).map_err(|e| anyhow::anyhow!("cannot read {shown}: {}", io_reason(&e)))?;
+    let listing =
+        folder::list(path, shown).map_err(|e| anyhow::anyhow!("cannot read {shown}: {}", io_reason(&e)))?;
     let found: Vec<Vec<Finding>> =
         listing.articles.par_iter().map(|(loose, files)| folder::check_article(loose, files)).collect();
     findings.extend(found.into_iter().flatten());

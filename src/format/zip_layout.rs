@@ -220,11 +220,12 @@ fn walk<R: ReadAt + ?Sized>(zip: &R, problems: &mut Problems) -> io::Result<Vec<
     let tail_start = len - tail_len as u64;
     let mut tail = vec![0; tail_len];
     zip.read_exact_at(&mut tail, tail_start)?;
-    let candidates: Vec<usize> = (0..=tail_len - END_LEN).rev().filter(|&i| tail[i..i + 4] == END[..]).collect();
+    let candidates: Vec<usize> =
+        (0..=tail_len - END_LEN).rev().filter(|&i| tail[i..i + 4] == END[..]).collect();
     let exact = candidates.iter().copied().find(|&i| i + END_LEN + u16_at(&tail, i + 20) as usize == tail_len);
-    let Some(end_at) = exact
-        .or_else(|| candidates.iter().copied().find(|&i| i + END_LEN + u16_at(&tail, i + 20) as usize <= tail_len))
-    else {
+    let Some(end_at) = exact.or_else(|| {
+        candidates.iter().copied().find(|&i| i + END_LEN + u16_at(&tail, i + 20) as usize <= tail_len)
+    }) else {
         problems.add("NA-ZIP-006", None, "no end of central directory record: not a zip archive".to_string());
         return Ok(Vec::new());
     };
@@ -262,19 +263,16 @@ fn walk<R: ReadAt + ?Sized>(zip: &R, problems: &mut Problems) -> io::Result<Vec<
     // classic end record.
     let mut directory_end = end_offset;
     let locator = (end_at >= 20).then(|| &tail[end_at - 20..end_at]).filter(|l| l[..4] == LOCATOR64[..]);
-    let classic_says_64 =
-        count == u64::from(MAX16) || directory_size == u64::from(MAX32) || directory_offset == u64::from(MAX32);
+    let classic_says_64 = count == u64::from(MAX16)
+        || directory_size == u64::from(MAX32)
+        || directory_offset == u64::from(MAX32);
     if let Some(locator) = locator {
         let record_at = u64_at(locator, 8);
         let mut record = [0u8; 56];
         let read = record_at.checked_add(56).is_some_and(|e| e <= end_offset - 20)
             && zip.read_exact_at(&mut record, record_at).is_ok();
         if !read || record[..4] != END64[..] {
-            problems.add(
-                "NA-ZIP-007",
-                None,
-                format!("no ZIP64 end record at offset {record_at}, where its locator points"),
-            );
+            problems.add("NA-ZIP-007", None, format!("no ZIP64 end record at offset {record_at}, where its locator points"));
             return Ok(Vec::new());
         }
         let record_len = u64_at(&record, 4);
@@ -474,17 +472,10 @@ fn local_headers<R: ReadAt + ?Sized>(
         problems.add(
             "NA-ZIP-005",
             Some(last),
-            format!(
-                "{} bytes between this last entry and the central directory belong to no entry",
-                directory_offset - next
-            ),
+            format!("{} bytes between this last entry and the central directory belong to no entry", directory_offset - next),
         );
     } else if previous.is_none() && directory_offset > 0 {
-        problems.add(
-            "NA-ZIP-004",
-            None,
-            format!("{directory_offset} bytes before the central directory of no entries"),
-        );
+        problems.add("NA-ZIP-004", None, format!("{directory_offset} bytes before the central directory of no entries"));
     }
 }
 
@@ -606,11 +597,7 @@ fn local_entry<R: ReadAt + ?Sized>(
     let mut descriptor = [0u8; 24];
     let room = (directory_offset - data_end).min(24) as usize;
     if room < body || zip.read_exact_at(&mut descriptor[..room], data_end).is_err() {
-        problems.add(
-            "NA-ZIP-003",
-            Some(entry),
-            "its flags promise a data descriptor after its data; there is none".to_string(),
-        );
+        problems.add("NA-ZIP-003", Some(entry), "its flags promise a data descriptor after its data; there is none".to_string());
         return Some(data_end);
     }
     let signed = descriptor[..4] == DESCRIPTOR[..] && room >= body + 4;

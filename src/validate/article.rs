@@ -90,16 +90,8 @@ pub fn check_with_progress(
                     if let (Some(Some(v)), Some(xml)) = (_validator.as_mut(), own.get("article.xml")) {
                         found.extend(v.check(&format!("{shown}!data/articles/{id}/article.xml"), xml));
                     }
-                    ArticleCheck {
-                        own: &own,
-                        shown,
-                        id,
-                        folder: None,
-                        loose: None,
-                        findings: &mut found,
-                        metadata_schema,
-                    }
-                    .run(reproduce);
+                    ArticleCheck { own: &own, shown, id, folder: None, loose: None, findings: &mut found, metadata_schema }
+                        .run(reproduce);
                 }
                 found
             },

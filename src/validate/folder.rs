@@ -82,9 +82,9 @@ pub fn list(path: &Path, shown: &str) -> std::io::Result<Listing> {
         let joined = |tail: &str| {
             if folder.is_empty() { format!("{shown}/{tail}") } else { format!("{shown}/{folder}/{tail}") }
         };
-        let (loose, files) = articles
-            .entry((folder.clone(), stem.to_string()))
-            .or_insert_with(|| (Loose { article: joined(stem), ..Loose::default() }, BTreeMap::new()));
+        let (loose, files) = articles.entry((folder.clone(), stem.to_string())).or_insert_with(|| {
+            (Loose { article: joined(stem), ..Loose::default() }, BTreeMap::new())
+        });
         loose.shown.insert(writer.package_name.to_string(), joined(&name));
         loose.by_file_name.insert(name.clone(), writer.package_name.to_string());
         files.insert(writer.package_name.to_string(), entry.path().to_path_buf());

@@ -5,6 +5,7 @@
 use super::*;
 
 impl Check<'_> {
+
     /// The first entry: `mimetype`, stored, no extra field, exactly `application/epub+zip`.
     pub(super) fn mimetype(&mut self, bytes: &[u8]) {
         let u16_at = |i: usize| bytes.get(i..i + 2).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]));

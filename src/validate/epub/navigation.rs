@@ -5,6 +5,7 @@
 use super::*;
 
 impl Check<'_> {
+
     /// The navigation document: a `toc` nav; its, `page-list`'s and `landmarks`'s links.
     pub(super) fn nav(&mut self, root: &Element, path: &str, publication: &Publication) {
         let mut navs = Vec::new();

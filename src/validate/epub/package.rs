@@ -4,6 +4,7 @@
 use super::*;
 
 impl Check<'_> {
+
     pub(super) fn package(&mut self, archive: &mut Archive<'_, '_>, opf: &Element, publication: &mut Publication) {
         let name = publication.rootfile.clone();
         let base = dir_of(&name);

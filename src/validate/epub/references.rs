@@ -6,6 +6,7 @@
 use super::*;
 
 impl Check<'_> {
+
     /// Reads each XHTML, SVG, CSS and SMIL resource: references, properties, navigation.
     pub(super) fn contents(&mut self, archive: &mut Archive<'_, '_>, publication: &Publication, nav: Option<usize>) {
         // First every document is read: its references, what it needs, the ids it defines.
