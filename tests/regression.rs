@@ -113,3 +113,14 @@ fn an_html_page_or_a_json_record_was_converted_as_article_text() {
     );
     assert_eq!(std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0, "nothing written");
 }
+
+/// An HTML page's word count included its byline paragraph (`By Jane Doe`), taken out of the
+/// body after counting: its ninjs said 131 words, and the same article read back from its
+/// NewsML-G2 said 128.
+#[test]
+fn an_html_pages_word_count_included_the_byline_taken_from_its_body() {
+    let article = article("html-boilerplate.html");
+    assert_eq!(article.byline.as_deref(), Some("Jane Doe"));
+    assert_eq!(article.word_count, newsarc::model::text::word_count(&article.body));
+    assert_eq!(article.word_count, 128);
+}

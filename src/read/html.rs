@@ -134,7 +134,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Article, ReadError> {
         language,
         language_origin,
         direction,
-        word_count: words,
+        word_count: word_count(&body),
         body,
         source_url: meta.url,
         publisher: meta.publisher,
