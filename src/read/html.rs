@@ -9,13 +9,15 @@
 //! 2. [`Meta::of`]: the metadata, read from the whole parsed page before extraction changes it:
 //!    JSON-LD `NewsArticle`/`Article`/`BlogPosting` (in `@graph` too), then OpenGraph and
 //!    `article:*` meta tags, `<meta name=author|date>`, `<time datetime>`, `<link rel=canonical>`,
-//!    `<html lang>`; the headline is the page's `<h1>` when it agrees with `og:title` or `<title>`
-//!    (less a site suffix such as ` | Daily Courier`), else the first of those.
+//!    `<html lang>`; a publication date the page states nowhere else is taken from its URL
+//!    (`/2024/03/05/`) or from the first date written out in its text (`March 5, 2024`). The
+//!    headline is the page's `<h1>` when it agrees with `og:title` or `<title>` (less a site
+//!    suffix such as ` | Daily Courier`), else the first of those.
 //! 3. [`prune`]: what is never article text is removed from the page first: navigation,
 //!    buttons, frames, dialogs.
 //! 4. dom_smoothie (a Readability port) finds the main content; [`clean`] drops what is left of
 //!    link lists (teasers, "read more"), then the content is turned into an XML tree of its own
-//!    ([`element_of`], depth-bounded) and read into blocks by [`super::xhtml`] as other
+//!    ([`node_of`], depth-bounded) and read into blocks by [`super::xhtml`] as other
 //!    producers' XHTML is: paragraphs, headings, lists, quotes, tables, links, images.
 //! 5. A byline paragraph (`By Jane Doe`) and a dateline are found in the body as the text reader
 //!    finds them; the language is the page's when it states a valid tag, else detected.
@@ -296,6 +298,40 @@ fn page_date(value: &str) -> Option<PageDate> {
     Some(PageDate { date, time })
 }
 
+/// A date in a URL's path (`/2024/03/05/`, `/2024-03-05/`).
+fn date_in_url(url: &str) -> Option<PageDate> {
+    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:/|-|$)").expect("a constant pattern")
+    });
+    let c = DATE.captures(url)?;
+    let date = PartialDate::new(c[1].parse().ok(), c[2].parse().ok(), c[3].parse().ok()).ok()?;
+    Some(PageDate { date, time: None })
+}
+
+/// The first date written out in English in the page's text (`March 5, 2024`, `5 March 2024`,
+/// `Mar. 5th, 2024`), within its first 20,000 characters.
+fn date_in_text(text: &str) -> Option<PageDate> {
+    const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(&format!(
+            r"(?i)\b(?:{MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)|(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH}\.?,?\s+((?:19|20)\d\d))\b"
+        ))
+        .expect("a constant pattern")
+    });
+    let end = text.char_indices().nth(20_000).map_or(text.len(), |(i, _)| i);
+    let c = DATE.captures(&text[..end])?;
+    let (month, day, year) = match c.get(1) {
+        Some(m) => (m.as_str(), &c[2], &c[3]),
+        None => (&c[5], &c[4], &c[6]),
+    };
+    let month = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| month.to_ascii_lowercase().starts_with(m))? as u8
+        + 1;
+    let date = PartialDate::new(year.parse().ok(), Some(month), day.parse().ok()).ok()?;
+    Some(PageDate { date, time: None })
+}
+
 /// What a page publishes about its article.
 #[derive(Debug, Default)]
 struct Meta {
@@ -372,7 +408,13 @@ impl Meta {
                 .as_deref()
                 .and_then(page_date)
             })
-            .or(time);
+            .or(time)
+            .or_else(|| {
+                doc.select("[itemprop=datePublished]")
+                    .iter()
+                    .filter_map(|e| e.attr("datetime").or_else(|| e.attr("content")).map(|d| d.to_string()))
+                    .find_map(|d| page_date(&d))
+            });
         let modified = ld.modified.as_deref().and_then(page_date).or_else(|| {
             meta(&["article:modified_time", "dateModified", "og:updated_time"]).as_deref().and_then(page_date)
         });
@@ -388,6 +430,9 @@ impl Meta {
             })
             .find_map(|l| l.attr("href").map(|h| h.trim().to_string()));
         let url = [canonical, meta(&["og:url"]), ld.url].into_iter().flatten().find(|u| absolute_url(u));
+        let published = published
+            .or_else(|| url.as_deref().and_then(date_in_url))
+            .or_else(|| doc.body().and_then(|b| date_in_text(&b.text())));
         Meta { headline, authors, published, modified, publisher, language, url }
     }
 }
@@ -604,7 +649,7 @@ fn clean(content: &Document) {
         let block = matches!(name.as_deref(), Some("p" | "div" | "table"));
         let dense = words > 0 && linked * 10 > words * 7;
         if (list && dense) || (block && dense && words < 25) {
-            doomed.push(node.clone());
+            doomed.push(*node);
         }
     }
     for node in doomed {
@@ -706,6 +751,20 @@ mod tests {
         assert_eq!(page_date("2024-03-05").unwrap().time, None);
         assert_eq!(page_date("March 5, 2024"), None);
         assert_eq!(page_date("2024-13-05"), None);
+    }
+
+    #[test]
+    fn dates_in_urls_and_in_the_text() {
+        let date = |d: Option<PageDate>| d.map(|d| d.date.to_string());
+        assert_eq!(date(date_in_url("https://example.org/news/2024/03/05/ferry")).as_deref(), Some("2024-03-05"));
+        assert_eq!(date(date_in_url("https://example.org/2024-03-05-ferry")).as_deref(), Some("2024-03-05"));
+        assert_eq!(date(date_in_url("https://example.org/2024/13/05/ferry")), None);
+        assert_eq!(date(date_in_url("https://example.org/news/20240305")), None);
+        assert_eq!(date(date_in_text("Updated on July 9, 2025 at noon")).as_deref(), Some("2025-07-09"));
+        assert_eq!(date(date_in_text("Posted 5th March 2024 by Kim")).as_deref(), Some("2024-03-05"));
+        assert_eq!(date(date_in_text("Sept. 30, 2021")).as_deref(), Some("2021-09-30"));
+        assert_eq!(date(date_in_text("February 30, 2022")), None);
+        assert_eq!(date(date_in_text("In March 2024 the ferry")), None);
     }
 
     #[test]
