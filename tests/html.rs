@@ -398,3 +398,41 @@ fn the_scorers_score_as_the_benchmarks_do() {
     assert!((f1 - 2.0 * 0.8 * (4.0 / 6.0) / (0.8 + 4.0 / 6.0)).abs() < 1e-12);
     assert_eq!(wcxb_f1("", ""), (1.0, 1.0, 1.0));
 }
+
+#[test]
+fn a_folder_of_pages_is_packed_with_the_pages_as_sources_and_reproduces() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir(&pages).unwrap();
+    let names = ["html-jsonld-newsarticle.html", "html-opengraph-only.html", "html-latin1-meta-charset.html"];
+    for name in names {
+        std::fs::copy(fixture(name), pages.join(name)).unwrap();
+    }
+    // `.htm` too, by the default extensions.
+    std::fs::copy(fixture("html-boilerplate.html"), pages.join("boilerplate.htm")).unwrap();
+    let bag = dir.path().join("bag");
+    let out = newsarc().arg("pack").arg(&pages).arg("-o").arg(&bag).arg("-q").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bag.join("data/index.json")).unwrap()).unwrap();
+    let mut ids: Vec<&str> = index["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["boilerplate", "html-jsonld-newsarticle", "html-latin1-meta-charset", "html-opengraph-only"]);
+    for name in names {
+        let id = name.trim_end_matches(".html");
+        let source = std::fs::read(bag.join(format!("data/articles/{id}/source.txt"))).unwrap();
+        assert_eq!(source, std::fs::read(fixture(name)).unwrap(), "{name}: the page's bytes are the source");
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(bag.join(format!("data/articles/{id}/metadata.json"))).unwrap())
+                .unwrap();
+        assert_eq!(record["source"]["name"], name);
+    }
+    let out = newsarc().arg("validate").arg("--reproduce").arg(&bag).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -18,6 +18,8 @@ struct Case {
 
 /// A page whose main text is four words: read as a page, and refused as no article.
 const HTML: &str = "an HTML page that is not an article: its main text is 4 words, fewer than the 40 of an article (a listing, an index or an error page?)";
+/// How `validate` names the reader that refuses a page.
+const HTML_READER: &str = "HTML page (its main text, and the metadata it publishes: JSON-LD, OpenGraph, meta tags)";
 const HTML_ONE_WORD: &str = "an HTML page that is not an article: its main text is 1 word, fewer than the 40 of an article (a listing, an index or an error page?)";
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -228,7 +230,10 @@ fn validate_says_what_it_is() {
             assert_eq!(found.first().map(|f| f.0), Some(*code), "{}: {found:?}", case.name);
             continue;
         }
-        let expected = if case.name.ends_with(".txt") || case.name.ends_with(".xml") {
+        let expected = if case.refusal.starts_with("an HTML page") {
+            // By its bytes a page, whatever its name: the HTML reader reads it, and refuses it.
+            ("NA-REN-001", format!("cannot be read as {HTML_READER}: {}", case.refusal))
+        } else if case.name.ends_with(".txt") || case.name.ends_with(".xml") {
             ("NA-IN-004", case.refusal.to_string())
         } else {
             let what = case.refusal.split_once(';').map_or(case.refusal, |(what, _)| what);
@@ -260,6 +265,9 @@ fn validate_says_what_it_is() {
             .collect();
         if case.name.ends_with(".json") {
             assert_eq!(found.first().map(|f| f.0), Some("NA-NINJS-001"), "{}: {found:?}", case.name);
+        } else if case.refusal.starts_with("an HTML page") {
+            let message = format!("cannot be read as {HTML_READER}: {}", case.refusal);
+            assert_eq!(found, [("NA-REN-001", message.as_str())], "{}", case.name);
         } else {
             assert_eq!(found, [("NA-IN-004", case.refusal)], "{}", case.name);
         }
