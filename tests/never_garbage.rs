@@ -1,7 +1,8 @@
 //! Never garbage (issue 21): an input is read by the reader its bytes call for, whatever its
-//! name: an HTML page by the HTML reader, which refuses a page with too little text. JSON, JSON Lines, XML of an unknown kind, WARC, PDF, images, archives and other
-//! binary data are refused with one line naming the file and what it looks like, in `convert`,
-//! `pack`, `inspect`, `validate` and from standard input; batch work goes on past them (exit 1).
+//! name: an HTML page by the HTML reader, which refuses a page with too little text. JSON, JSON
+//! Lines, XML of an unknown kind, WARC, PDF, images, archives and other binary data are refused
+//! with one line naming the file and what it looks like, in `convert`, `pack`, `inspect`,
+//! `validate` and from standard input; batch work goes on past them (exit 1).
 //! Text articles that merely hold raw HTML or braces are still read.
 
 use crate::util::*;
