@@ -1,7 +1,8 @@
 //! Never garbage (issue 21): an input is read by the reader its bytes call for, whatever its
-//! name. HTML, JSON, JSON Lines, XML of an unknown kind, WARC, PDF, images, archives and other
-//! binary data are refused with one line naming the file and what it looks like, in `convert`,
-//! `pack`, `inspect`, `validate` and from standard input; batch work goes on past them (exit 1).
+//! name: an HTML page by the HTML reader, which refuses a page with too little text. JSON, JSON
+//! Lines, XML of an unknown kind, WARC, PDF, images, archives and other binary data are refused
+//! with one line naming the file and what it looks like, in `convert`, `pack`, `inspect`,
+//! `validate` and from standard input; batch work goes on past them (exit 1).
 //! Text articles that merely hold raw HTML or braces are still read.
 
 use crate::util::*;
@@ -16,7 +17,11 @@ struct Case {
     refusal: &'static str,
 }
 
-const HTML: &str = "an HTML page; newsarc does not read HTML pages yet";
+/// A page whose main text is four words: read as a page, and refused as no article.
+const HTML: &str = "an HTML page that is not an article: its main text is 4 words, fewer than the 40 of an article (a listing, an index or an error page?)";
+/// How `validate` names the reader that refuses a page.
+const HTML_READER: &str = "HTML page (its main text, and the metadata it publishes: JSON-LD, OpenGraph, meta tags)";
+const HTML_ONE_WORD: &str = "an HTML page that is not an article: its main text is 1 word, fewer than the 40 of an article (a listing, an index or an error page?)";
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -52,7 +57,7 @@ fn cases() -> Vec<Case> {
         case(
             "xhtml-page.xml",
             b"<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>x</p></body></html>".to_vec(),
-            HTML,
+            HTML_ONE_WORD,
         ),
         case(
             "article.json",
@@ -220,12 +225,16 @@ fn validate_says_what_it_is() {
         // A name newsarc reads (.txt, .xml) is read by its bytes and refused as convert refuses it;
         // another name is not checked, and the finding says what the bytes are.
         // A `.json` is checked as a rendition (ninjs), a `.zip` as a bag: neither is read as text.
-        let checked_as = [(".json", "NA-NINJS-001"), (".zip", "NA-BAG-005")];
+        // An `.html` is read as the page it is, and refused as no article.
+        let checked_as = [(".json", "NA-NINJS-001"), (".zip", "NA-BAG-005"), (".html", "NA-REN-001")];
         if let Some((_, code)) = checked_as.iter().find(|(ending, _)| case.name.ends_with(ending)) {
             assert_eq!(found.first().map(|f| f.0), Some(*code), "{}: {found:?}", case.name);
             continue;
         }
-        let expected = if case.name.ends_with(".txt") || case.name.ends_with(".xml") {
+        let expected = if case.refusal.starts_with("an HTML page") {
+            // By its bytes a page, whatever its name: the HTML reader reads it, and refuses it.
+            ("NA-REN-001", format!("cannot be read as {HTML_READER}: {}", case.refusal))
+        } else if case.name.ends_with(".txt") || case.name.ends_with(".xml") {
             ("NA-IN-004", case.refusal.to_string())
         } else {
             let what = case.refusal.split_once(';').map_or(case.refusal, |(what, _)| what);
@@ -257,6 +266,9 @@ fn validate_says_what_it_is() {
             .collect();
         if case.name.ends_with(".json") {
             assert_eq!(found.first().map(|f| f.0), Some("NA-NINJS-001"), "{}: {found:?}", case.name);
+        } else if case.refusal.starts_with("an HTML page") {
+            let message = format!("cannot be read as {HTML_READER}: {}", case.refusal);
+            assert_eq!(found, [("NA-REN-001", message.as_str())], "{}", case.name);
         } else {
             assert_eq!(found, [("NA-IN-004", case.refusal)], "{}", case.name);
         }
@@ -313,10 +325,10 @@ fn formats_lists_what_is_refused() {
         .and_then(|(_, rest)| rest.split_once("Renditions (--to):"))
         .map(|(refused, _)| refused)
         .unwrap_or_else(|| panic!("{out}"));
-    for kind in ["HTML pages", "JSON documents", "JSON Lines", "XML of other kinds", "WARC", "PDF", "images", "zip"] {
+    for kind in ["JSON documents", "JSON Lines", "XML of other kinds", "WARC", "PDF", "images", "zip"] {
         assert!(refused.lines().any(|l| l.trim_start().starts_with(kind)), "{kind} in:\n{refused}");
     }
-    for read in ["article text", "EPUB publications", "NewsML-G2"] {
+    for read in ["article text", "EPUB publications", "NewsML-G2", "HTML pages"] {
         assert!(!refused.lines().any(|l| l.trim_start().starts_with(read)), "{read} is read, not refused:\n{refused}");
     }
 }

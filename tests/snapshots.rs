@@ -7,7 +7,7 @@ use newsarc::convert::{Naming, render};
 
 #[test]
 fn fixtures() {
-    insta::glob!("../fixtures/articles", "*.txt", |path| {
+    insta::glob!("../fixtures/articles", "*.{txt,html}", |path| {
         let name = file_name(path);
         if STRESS_FIXTURES.contains(&name) {
             return;

@@ -14,6 +14,7 @@ mod epub;
 mod epub_validation;
 mod foreign;
 mod fuzz_regressions;
+mod html;
 mod limits;
 mod never_garbage;
 mod newsml;

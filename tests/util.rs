@@ -32,6 +32,7 @@ pub const BAD_FIXTURES: &[(&str, &str)] = &[
         "incomplete UTF-8 sequence at the end of the file, byte offset 146 (line 5, column 102",
     ),
     ("sidecar-broken.txt", "sidecar-broken.meta.json: sidecar metadata: unknown field `titel`"),
+    ("html-listing-page.html", "an HTML page that is not an article"),
 ];
 
 /// Fixtures too large to snapshot whole; their own tests check them.
@@ -43,12 +44,12 @@ pub const STRESS_FIXTURES: &[&str] = &[
     "pathological-emphasis.txt",
 ];
 
-/// Every `.txt` article fixture, sorted by name.
+/// Every article fixture (`.txt` articles and `.html` pages), sorted by name.
 pub fn all_fixtures() -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(articles_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "html"))
         .collect();
     paths.sort();
     paths

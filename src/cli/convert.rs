@@ -26,7 +26,7 @@ pub struct ConvertArgs {
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// File extensions that make a file in a folder an article, comma-separated
-    #[arg(long, value_delimiter = ',', default_value = "txt")]
+    #[arg(long, value_delimiter = ',', default_value = "txt,html,htm")]
     ext: Vec<String>,
     /// Renditions to write, comma-separated [default: all]
     #[arg(long, value_delimiter = ',', value_parser = rendition_names())]

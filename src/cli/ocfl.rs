@@ -56,7 +56,7 @@ struct AddArgs {
     #[arg(short = '0', long = "null", requires = "files_from")]
     null: bool,
     /// File extensions that make a file in a folder an article, comma-separated
-    #[arg(long, value_delimiter = ',', default_value = "txt")]
+    #[arg(long, value_delimiter = ',', default_value = "txt,html,htm")]
     ext: Vec<String>,
     /// Renditions to keep per article, comma-separated [default: all]
     #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(WRITERS.iter().map(|w| w.name)))]

@@ -52,7 +52,7 @@ pub struct PackArgs {
     #[arg(short, long)]
     jobs: Option<usize>,
     /// File extensions that make a file in a folder an article, comma-separated
-    #[arg(long, value_delimiter = ',', default_value = "txt")]
+    #[arg(long, value_delimiter = ',', default_value = "txt,html,htm")]
     ext: Vec<String>,
     /// Write a JSON report (bad, skipped, duplicate and renamed inputs, URIs shared) to FILE (`-`: stdout)
     #[arg(long, value_name = "FILE")]

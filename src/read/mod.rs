@@ -5,13 +5,13 @@
 //! inside it, or a [`ReadError`] when the input cannot be read at all.
 //!
 //! An input's reader is the one its bytes call for ([`reader_for`]): [`sniff`] says what they
-//! are (a [`sniff::Kind`]), and each reader lists the kinds it takes. What no reader takes (HTML,
-//! JSON, other XML, PDF, images, archives, web archives, binary data) is refused with what it
+//! are (a [`sniff::Kind`]), and each reader lists the kinds it takes. What no reader takes (JSON, other XML, PDF, images, archives, web archives, binary data) is refused with what it
 //! looks like; a reader for one of them is a module and a line in the table, naming its kind.
 //!
 //! - [`text`]: the article text format (Markdown-ish files from scrapers), built on
 //!   [`decode`] (bytes to clean text), [`markdown`] (CommonMark to blocks), [`dateline`] and
 //!   [`language`] detection.
+//! - [`html`]: HTML pages, their main text extracted and the metadata they publish read.
 //! - [`sidecar`]: the `<name>.meta.json` metadata file beside an article.
 //!
 //! Every reader gives each article its URI by [`settle_uri`] (what names the article: the
@@ -21,6 +21,7 @@
 pub mod dateline;
 pub mod decode;
 pub mod epub;
+pub mod html;
 pub mod language;
 pub mod lines;
 pub mod markdown;
@@ -86,6 +87,9 @@ pub enum ReadError {
     TruncatedUtf8 { offset: u64, line: u32, column: u32, bytes: String },
     #[error("XML error at line {line}, column {column}: {message}")]
     Xml { line: u32, column: u32, message: String },
+    /// An HTML page whose main text is too little to be an article ([`html`]).
+    #[error("an HTML page that is not an article: {why}")]
+    NotAnArticle { why: String },
     #[error("{0}")]
     Unsupported(String),
     #[error("EPUB: {0}")]
@@ -154,6 +158,15 @@ pub const READERS: &[Reader] = &[
         named_kinds: &[Kind::Zip, Kind::Text],
         read: epub::read,
         read_all: Some(epub::read_articles),
+    },
+    Reader {
+        name: "html",
+        extensions: &["html", "htm", "xhtml"],
+        description: "HTML page (its main text, and the metadata it publishes: JSON-LD, OpenGraph, meta tags)",
+        kinds: &[Kind::Html],
+        named_kinds: &[],
+        read: html::read,
+        read_all: None,
     },
 ];
 

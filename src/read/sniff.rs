@@ -103,7 +103,6 @@ impl Kind {
     /// What newsarc does not do with an input of this kind, after its description.
     fn why_not_read(self) -> &'static str {
         match self {
-            Kind::Html => "newsarc does not read HTML pages yet",
             Kind::Json | Kind::JsonLines => "newsarc does not read JSON yet",
             Kind::Xml => "newsarc reads NewsML-G2 XML (newsItem, newsMessage), not this kind",
             Kind::Warc => "newsarc does not read WARC files yet",
@@ -568,8 +567,8 @@ mod tests {
     #[test]
     fn refusals_say_what_the_bytes_are() {
         assert_eq!(
-            sniff(b"<!doctype html>").refusal().to_string(),
-            "an HTML page; newsarc does not read HTML pages yet"
+            sniff(b"[1, 2]").refusal().to_string(),
+            "a JSON document (an array of 2 items); newsarc does not read JSON yet"
         );
         assert_eq!(sniff(b"%PDF-1.4").refusal().to_string(), "not text: a PDF document at byte offset 0");
         assert_eq!(sniff(b"ab\0").refusal().to_string(), "not text: a NUL byte at byte offset 2");

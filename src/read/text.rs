@@ -251,7 +251,7 @@ fn is_blank(inline: &Inline) -> bool {
 
 /// Takes a byline paragraph (`By Jane Doe`, `**By JANE DOE, Wire**`) from the first two body
 /// paragraphs: before or after the dateline paragraph.
-fn take_byline(body: &mut Vec<Block>) -> Option<String> {
+pub(crate) fn take_byline(body: &mut Vec<Block>) -> Option<String> {
     let index = body.iter().take(2).position(|b| byline_of(b).is_some())?;
     let byline = byline_of(&body[index]);
     body.remove(index);
