@@ -206,17 +206,12 @@ struct Decoded {
 fn decode(bytes: &[u8]) -> Decoded {
     let (encoding, bom) = match encoding_rs::Encoding::for_bom(bytes) {
         Some((encoding, length)) => (encoding, length),
-        None => (declared_charset(&bytes[..bytes.len().min(PRESCAN)]).unwrap_or(encoding_rs::UTF_8), 0),
-    };
-    // A page that declares nothing and is not UTF-8 is in the legacy default browsers use.
-    let encoding = if bom == 0 && encoding == encoding_rs::UTF_8 && std::str::from_utf8(bytes).is_err() {
-        if declared_charset(&bytes[..bytes.len().min(PRESCAN)]).is_some() {
-            encoding
-        } else {
-            encoding_rs::WINDOWS_1252
-        }
-    } else {
-        encoding
+        // A page that declares nothing and is not UTF-8 is in the legacy default browsers use.
+        None => match declared_charset(&bytes[..bytes.len().min(PRESCAN)]) {
+            Some(declared) => (declared, 0),
+            None if std::str::from_utf8(bytes).is_err() => (encoding_rs::WINDOWS_1252, 0),
+            None => (encoding_rs::UTF_8, 0),
+        },
     };
     let (text, replaced) = encoding.decode_without_bom_handling(&bytes[bom..]);
     Decoded { text: text.into_owned(), bom: bom > 0, encoding: encoding.name(), replaced }
